@@ -1,0 +1,31 @@
+# skypact — every target creates and uses .venv inside the repository.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/skypact demo-data var/demo --seed 1
+	$(BIN)/skypact check var/demo/plans.json --volumes var/demo/volumes.json --lang both; \
+	  code=$$?; [ $$code -le 1 ] || exit $$code; echo "(exit code $$code: 1 means conflicts were found)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/python -m pytest -q --durations=20
+
+bench: $(STAMP)
+	$(BIN)/skypact bench strategic --flights 35000 --seed 1
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,379 @@
+"""Numba kernels of the strategic engine (private; see :mod:`skypact.strategic.index`).
+
+Arrays are SI: breakpoint times (s), ECEF ground positions (m), altitudes (m).  A piece ``i``
+goes from breakpoint ``start[i]`` to ``start[i] + 1``.  No trigonometry here: positions were
+projected once when the trajectories were built.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# one interval row: plan_a, plan_b, piece_a, piece_b (as float), t_lo, t_hi, t_cpa, h_cpa, v_cpa
+NCOL = 9
+
+
+@njit(cache=True, inline="always")
+def piece_interval(ta, xa, ya, za, aa, ia, tb, xb, yb, zb, ab, ib, hlim, vlim):  # type: ignore[no-untyped-def]
+    """Open time interval where pieces ``ia`` and ``ib`` are closer than ``hlim`` and ``vlim``.
+
+    Returns ``(found, t_lo, t_hi, t_cpa, h_cpa, v_cpa)``: the interval, and the time of the
+    smallest horizontal distance inside it with the horizontal and vertical distances then.
+    """
+    ta0 = ta[ia]
+    ta1 = ta[ia + 1]
+    tb0 = tb[ib]
+    tb1 = tb[ib + 1]
+    ts = max(ta0, tb0)
+    te = min(ta1, tb1)
+    if te <= ts:
+        return False, 0.0, 0.0, 0.0, 0.0, 0.0
+    ka = 1.0 / (ta1 - ta0)
+    kb = 1.0 / (tb1 - tb0)
+    vax = (xa[ia + 1] - xa[ia]) * ka
+    vay = (ya[ia + 1] - ya[ia]) * ka
+    vaz = (za[ia + 1] - za[ia]) * ka
+    waa = (aa[ia + 1] - aa[ia]) * ka
+    vbx = (xb[ib + 1] - xb[ib]) * kb
+    vby = (yb[ib + 1] - yb[ib]) * kb
+    vbz = (zb[ib + 1] - zb[ib]) * kb
+    wbb = (ab[ib + 1] - ab[ib]) * kb
+    da = ts - ta0
+    db = ts - tb0
+    rx = (xa[ia] + vax * da) - (xb[ib] + vbx * db)
+    ry = (ya[ia] + vay * da) - (yb[ib] + vby * db)
+    rz = (za[ia] + vaz * da) - (zb[ib] + vbz * db)
+    dz = (aa[ia] + waa * da) - (ab[ib] + wbb * db)
+    vx = vax - vbx
+    vy = vay - vby
+    vz = vaz - vbz
+    w = waa - wbb
+    lo = 0.0
+    hi = te - ts
+    # vertical: |dz + w s| < vlim
+    if abs(w) < 1e-12:
+        if abs(dz) >= vlim:
+            return False, 0.0, 0.0, 0.0, 0.0, 0.0
+    else:
+        s1 = (-vlim - dz) / w
+        s2 = (vlim - dz) / w
+        if s1 > s2:
+            s1, s2 = s2, s1
+        lo = max(lo, s1)
+        hi = min(hi, s2)
+        if hi <= lo:
+            return False, 0.0, 0.0, 0.0, 0.0, 0.0
+    # horizontal: |r + v s|^2 < hlim^2  <=>  a s^2 + 2 b s + c < 0
+    a = vx * vx + vy * vy + vz * vz
+    b = rx * vx + ry * vy + rz * vz
+    c = rx * rx + ry * ry + rz * rz - hlim * hlim
+    if a < 1e-18:
+        if c >= 0.0:
+            return False, 0.0, 0.0, 0.0, 0.0, 0.0
+        s_cpa = lo
+    else:
+        disc = b * b - a * c
+        if disc <= 0.0:
+            return False, 0.0, 0.0, 0.0, 0.0, 0.0
+        q = -(b + math.copysign(math.sqrt(disc), b))
+        s1 = q / a
+        s2 = c / q if q != 0.0 else s1
+        if s1 > s2:
+            s1, s2 = s2, s1
+        lo = max(lo, s1)
+        hi = min(hi, s2)
+        if hi <= lo:
+            return False, 0.0, 0.0, 0.0, 0.0, 0.0
+        s_cpa = min(max(-b / a, lo), hi)
+    hx = rx + vx * s_cpa
+    hy = ry + vy * s_cpa
+    hz = rz + vz * s_cpa
+    h = math.sqrt(hx * hx + hy * hy + hz * hz)
+    v = abs(dz + w * s_cpa)
+    return True, ts + lo, ts + hi, ts + s_cpa, h, v
+
+
+@njit(cache=True, inline="always")
+def _mixed(mask):  # type: ignore[no-untyped-def]
+    """True when an altitude-reference bit mask has more than one reference."""
+    return (mask & (mask - 1)) != 0
+
+
+@njit(cache=True)
+def _grow(buf, n):  # type: ignore[no-untyped-def]
+    if n < buf.shape[0]:
+        return buf
+    out = np.empty((buf.shape[0] * 2 + 16, buf.shape[1]), dtype=buf.dtype)
+    out[: buf.shape[0]] = buf
+    return out
+
+
+@njit(cache=True, inline="always")
+def piece_box(t, x, y, z, a, i):  # type: ignore[no-untyped-def]
+    """Axis-aligned box of piece ``i``: x0, x1, y0, y1, z0, z1, t0, t1, alt0, alt1."""
+    return (
+        min(x[i], x[i + 1]), max(x[i], x[i + 1]),
+        min(y[i], y[i + 1]), max(y[i], y[i + 1]),
+        min(z[i], z[i + 1]), max(z[i], z[i + 1]),
+        t[i], t[i + 1],
+        min(a[i], a[i + 1]), max(a[i], a[i + 1]),
+    )
+
+
+@njit(cache=True)
+def count_cells(t, x, y, z, a, start, expand, origin, cell, tcell):  # type: ignore[no-untyped-def]
+    """Number of grid cells each piece's expanded box touches."""
+    n = start.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        i = start[k]
+        e = expand[k]
+        x0, x1, y0, y1, z0, z1, t0, t1, _, _ = piece_box(t, x, y, z, a, i)
+        nx = math.floor((x1 + e - origin) / cell) - math.floor((x0 - e - origin) / cell) + 1
+        ny = math.floor((y1 + e - origin) / cell) - math.floor((y0 - e - origin) / cell) + 1
+        nz = math.floor((z1 + e - origin) / cell) - math.floor((z0 - e - origin) / cell) + 1
+        nt = math.floor(t1 / tcell) - math.floor(t0 / tcell) + 1
+        out[k] = nx * ny * nz * nt
+    return out
+
+
+@njit(cache=True, inline="always")
+def cell_key(ix, iy, iz, it, ncell):  # type: ignore[no-untyped-def]
+    return ((it * ncell + ix) * ncell + iy) * ncell + iz
+
+
+@njit(cache=True)
+def fill_cells(t, x, y, z, a, start, expand, origin, cell, tcell, ncell, offsets, keys, ids):  # type: ignore[no-untyped-def]
+    """Write the (cell key, piece) entries of every piece, piece ``k`` from ``offsets[k]``."""
+    for k in range(start.shape[0]):
+        i = start[k]
+        e = expand[k]
+        x0, x1, y0, y1, z0, z1, t0, t1, _, _ = piece_box(t, x, y, z, a, i)
+        m = offsets[k]
+        for it in range(math.floor(t0 / tcell), math.floor(t1 / tcell) + 1):
+            for ix in range(math.floor((x0 - e - origin) / cell), math.floor((x1 + e - origin) / cell) + 1):
+                for iy in range(math.floor((y0 - e - origin) / cell), math.floor((y1 + e - origin) / cell) + 1):
+                    for iz in range(math.floor((z0 - e - origin) / cell), math.floor((z1 + e - origin) / cell) + 1):
+                        keys[m] = cell_key(ix, iy, iz, it, ncell)
+                        ids[m] = k
+                        m += 1
+
+
+@njit(cache=True, inline="always")
+def _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, ea,
+          jx0, jy0, jz0, jt0, eb, origin, cell, tcell, ncell, key):  # type: ignore[no-untyped-def]
+    """True when ``key`` is the cell of the lower corner of the two expanded boxes' overlap.
+
+    Each candidate pair is then handled in exactly one cell, so no pair is reported twice.
+    """
+    cx = max(kx0 - ea, jx0 - eb)
+    cy = max(ky0 - ea, jy0 - eb)
+    cz = max(kz0 - ea, jz0 - eb)
+    ct = max(kt0, jt0)
+    ix = math.floor((cx - origin) / cell)
+    iy = math.floor((cy - origin) / cell)
+    iz = math.floor((cz - origin) / cell)
+    it = math.floor(ct / tcell)
+    return cell_key(ix, iy, iz, it, ncell) == key
+
+
+@njit(cache=True)
+def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+          hmat, vmat, refbuf, expand, same_party,
+          keys, ids, origin, cell, tcell, ncell):  # type: ignore[no-untyped-def]
+    """All piece pairs of different plans in conflict, from the sorted grid entries."""
+    out = np.empty((1024, NCOL), dtype=np.float64)
+    n = 0
+    m = keys.shape[0]
+    r0 = 0
+    while r0 < m:
+        key = keys[r0]
+        r1 = r0 + 1
+        while r1 < m and keys[r1] == key:
+            r1 += 1
+        for p in range(r0, r1):
+            k = ids[p]
+            ik = start[k]
+            pk = pplan[k]
+            kx0, kx1, ky0, ky1, kz0, kz1, kt0, kt1, ka0, ka1 = piece_box(t, x, y, z, a, ik)
+            for q in range(p + 1, r1):
+                j = ids[q]
+                pj = pplan[j]
+                if pj == pk:
+                    continue
+                if not same_party and plan_party[pj] == plan_party[pk]:
+                    continue
+                ij = start[j]
+                jx0, jx1, jy0, jy1, jz0, jz1, jt0, jt1, ja0, ja1 = piece_box(t, x, y, z, a, ij)
+                if jt0 >= kt1 or kt0 >= jt1:
+                    continue
+                qa = plan_party[pk]
+                qb = plan_party[pj]
+                hl = hmat[qa, qb] + plan_hpad[pk] + plan_hpad[pj]
+                vl = vmat[qa, qb] + plan_vpad[pk] + plan_vpad[pj]
+                if _mixed(pref[k] | pref[j]):
+                    vl += refbuf
+                if ja0 - ka1 >= vl or ka0 - ja1 >= vl:
+                    continue
+                if jx0 - kx1 >= hl or kx0 - jx1 >= hl or jy0 - ky1 >= hl or ky0 - jy1 >= hl:
+                    continue
+                if jz0 - kz1 >= hl or kz0 - jz1 >= hl:
+                    continue
+                if not _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, expand[k],
+                             jx0, jy0, jz0, jt0, expand[j], origin, cell, tcell, ncell, key):
+                    continue
+                found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, ik, t, x, y, z, a, ij, hl, vl)
+                if found:
+                    out = _grow(out, n)
+                    if pk < pj:
+                        out[n, 0] = pk
+                        out[n, 1] = pj
+                        out[n, 2] = k
+                        out[n, 3] = j
+                    else:
+                        out[n, 0] = pj
+                        out[n, 1] = pk
+                        out[n, 2] = j
+                        out[n, 3] = k
+                    out[n, 4] = lo
+                    out[n, 5] = hi
+                    out[n, 6] = tc
+                    out[n, 7] = hc
+                    out[n, 8] = vc
+                    n += 1
+        r0 = r1
+    return out[:n]
+
+
+@njit(cache=True)
+def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand,
+          t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad, plan_skip,
+          hrow, vrow, refbuf, expand, same_party,
+          keys, ids, origin, cell, tcell, ncell, t_extra, alt_extra, narrow):  # type: ignore[no-untyped-def]
+    """Conflicting piece pairs between one probe trajectory and the indexed pieces.
+
+    With ``narrow`` false, returns instead every candidate (probe piece, indexed piece) whose
+    boxes could meet if the probe were up to ``t_extra`` s later and ``alt_extra`` m higher
+    or lower (columns 2 and 3; a pair may repeat).
+    """
+    out = np.empty((64, NCOL), dtype=np.float64)
+    n = 0
+    m = keys.shape[0]
+    for k in range(pt.shape[0] - 1):
+        kx0, kx1, ky0, ky1, kz0, kz1, kt0, kt1, ka0, ka1 = piece_box(pt, px, py, pz, pa, k)
+        e = p_expand
+        for it in range(math.floor(kt0 / tcell), math.floor((kt1 + t_extra) / tcell) + 1):
+            for ix in range(math.floor((kx0 - e - origin) / cell), math.floor((kx1 + e - origin) / cell) + 1):
+                for iy in range(math.floor((ky0 - e - origin) / cell), math.floor((ky1 + e - origin) / cell) + 1):
+                    for iz in range(math.floor((kz0 - e - origin) / cell),
+                                    math.floor((kz1 + e - origin) / cell) + 1):
+                        key = cell_key(ix, iy, iz, it, ncell)
+                        q = np.searchsorted(keys, key)
+                        while q < m and keys[q] == key:
+                            j = ids[q]
+                            q += 1
+                            pj = pplan[j]
+                            if plan_skip[pj]:
+                                continue
+                            qb = plan_party[pj]
+                            if not same_party and qb == p_party:
+                                continue
+                            ij = start[j]
+                            jx0, jx1, jy0, jy1, jz0, jz1, jt0, jt1, ja0, ja1 = piece_box(t, x, y, z, a, ij)
+                            if jt0 >= kt1 + t_extra or kt0 >= jt1:
+                                continue
+                            hl = hrow[qb] + p_hpad + plan_hpad[pj]
+                            vl = vrow[qb] + p_vpad + plan_vpad[pj]
+                            if _mixed(pref_probe[k] | pref[j]):
+                                vl += refbuf
+                            if ja0 - ka1 - alt_extra >= vl or ka0 - alt_extra - ja1 >= vl:
+                                continue
+                            if jx0 - kx1 >= hl or kx0 - jx1 >= hl or jy0 - ky1 >= hl or ky0 - jy1 >= hl:
+                                continue
+                            if jz0 - kz1 >= hl or kz0 - jz1 >= hl:
+                                continue
+                            if not _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, e,
+                                         jx0, jy0, jz0, jt0, expand[j], origin, cell, tcell, ncell, key):
+                                continue
+                            if not narrow:
+                                out = _grow(out, n)
+                                out[n, 2] = k
+                                out[n, 3] = j
+                                n += 1
+                                continue
+                            found, lo, hi, tc, hc, vc = piece_interval(
+                                pt, px, py, pz, pa, k, t, x, y, z, a, ij, hl, vl)
+                            if found:
+                                out = _grow(out, n)
+                                out[n, 0] = -1
+                                out[n, 1] = pj
+                                out[n, 2] = k
+                                out[n, 3] = j
+                                out[n, 4] = lo
+                                out[n, 5] = hi
+                                out[n, 6] = tc
+                                out[n, 7] = hc
+                                out[n, 8] = vc
+                                n += 1
+    return out[:n]
+
+
+@njit(cache=True)
+def merge_intervals(rows):  # type: ignore[no-untyped-def]
+    """Merge piece intervals of the same plan pair that touch (rows sorted by pair, then t_lo).
+
+    Returns one row per conflict, keeping the row of the smallest horizontal distance for the
+    closest-approach columns and widening t_lo/t_hi.
+    """
+    n = rows.shape[0]
+    out = np.empty((n, NCOL), dtype=np.float64)
+    m = -1
+    for i in range(n):
+        if (m >= 0 and rows[i, 0] == out[m, 0] and rows[i, 1] == out[m, 1]
+                and rows[i, 4] <= out[m, 5] + 1e-6):
+            if rows[i, 5] > out[m, 5]:
+                out[m, 5] = rows[i, 5]
+            if rows[i, 7] < out[m, 7]:
+                for c in (2, 3, 6, 7, 8):
+                    out[m, c] = rows[i, c]
+        else:
+            m += 1
+            out[m] = rows[i]
+    return out[: m + 1]
+
+
+@njit(cache=True)
+def first_clear_delay(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad,
+                      t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+                      hrow, vrow, refbuf, pairs, step, max_delay):  # type: ignore[no-untyped-def]
+    """The smallest delay ``k·step`` (0 < k·step <= max_delay) that clears every candidate pair, or -1."""
+    for k in range(1, int(max_delay / step + 1e-9) + 1):
+        d = k * step
+        if not any_conflict(pt + d, px, py, pz, pa, pref_probe, p_hpad, p_vpad,
+                            t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+                            hrow, vrow, refbuf, pairs):
+            return d
+    return -1.0
+
+
+@njit(cache=True)
+def any_conflict(pts, px, py, pz, pas, pref_probe, p_hpad, p_vpad,
+                 t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+                 hrow, vrow, refbuf, pairs):  # type: ignore[no-untyped-def]
+    """True when the probe conflicts on any candidate (probe piece, indexed piece) pair."""
+    for r in range(pairs.shape[0]):
+        k = pairs[r, 0]
+        j = pairs[r, 1]
+        pj = pplan[j]
+        qb = plan_party[pj]
+        hl = hrow[qb] + p_hpad + plan_hpad[pj]
+        vl = vrow[qb] + p_vpad + plan_vpad[pj]
+        if _mixed(pref_probe[k] | pref[j]):
+            vl += refbuf
+        found, _, _, _, _, _ = piece_interval(pts, px, py, pz, pas, k, t, x, y, z, a, start[j], hl, vl)
+        if found:
+            return True
+    return False

@@ -1,0 +1,161 @@
+"""Flight plans as piecewise-linear trajectories in the engine's frame.
+
+A :class:`Trajectories` set holds many plans cut into pieces (see :mod:`skypact.geo.geodesy`)
+in flat arrays (compressed rows, one row per plan): breakpoint times (UTC seconds since the
+Unix epoch), ECEF ground positions and altitudes (metres, in the altitude reference of the
+leg), and per piece a bit mask of the altitude references of its leg.  It also carries each
+plan's uncertainty as two pads:
+
+* ``hpad = lateral containment + v_max · time tolerance``
+* ``vpad = vertical containment + |vertical speed|_max · time tolerance``
+
+and, when the time tolerance τ is positive, it holds the first and last positions for τ
+before the first and after the last waypoint.  Why this covers an early or late flight: a
+flight shifted by δ ∈ [-τ, τ] is at time t where the plan is at t-δ; the plan moves at most
+v_max·|δ| horizontally and |w|_max·|δ| vertically between t-δ and t (clamped to the plan's
+ends), so every shifted position is inside the pads around the position computed here.
+
+Everything is vectorised over all plans at once: building a whole day of traffic costs a few
+pyproj calls, not one per plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from skypact.geo.geodesy import ecef_ground, geodesic_points
+from skypact.plans.model import AltRef, FlightPlan
+
+__all__ = ["REF_BITS", "Trajectories", "build_trajectories"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+REF_BITS = {AltRef.PRESSURE: 1, AltRef.WGS84: 2, AltRef.MSL: 4}
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectories:
+    """Plans in the engine frame, as flat breakpoint arrays with per-plan offsets.
+
+    Plan ``p`` owns breakpoints ``offsets[p]:offsets[p+1]``; piece ``i`` runs from breakpoint
+    ``start[i]`` to ``start[i] + 1`` and belongs to plan ``plan[i]``.
+    """
+
+    t: FloatArray
+    x: FloatArray
+    y: FloatArray
+    z: FloatArray
+    alt: FloatArray
+    offsets: IntArray
+    start: IntArray
+    plan: NDArray[np.int32]
+    ref: NDArray[np.int8]
+    hpad: FloatArray
+    vpad: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def pieces(self) -> int:
+        return len(self.start)
+
+    def position(self, p: int, when: float) -> tuple[float, float, float, float]:
+        """ECEF ground position and altitude of plan ``p`` at ``when`` (clamped to its span)."""
+        sl = slice(self.offsets[p], self.offsets[p + 1])
+        t = self.t[sl]
+        return tuple(float(np.interp(when, t, v[sl])) for v in (self.x, self.y, self.z, self.alt))  # type: ignore[return-value]
+
+    def span(self, p: int) -> tuple[float, float]:
+        return float(self.t[self.offsets[p]]), float(self.t[self.offsets[p + 1] - 1])
+
+
+def _flatten(plans: Sequence[FlightPlan]) -> tuple[FloatArray, ...]:
+    rows = [(w.lat, w.lon, w.time.timestamp(), w.alt.metres, REF_BITS[w.alt.ref])
+            for p in plans for w in p.waypoints]
+    arr = np.array(rows, dtype=np.float64).reshape(-1, 5)
+    return arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4]
+
+
+def build_trajectories(plans: Sequence[FlightPlan], piece_m: float) -> Trajectories:
+    """Cut every plan into pieces no longer than ``piece_m`` metres (plans must be valid)."""
+    n_plans = len(plans)
+    counts = np.array([len(p.waypoints) for p in plans], dtype=np.int64)
+    lat, lon, t, alt, bits_f = _flatten(plans)
+    bits = bits_f.astype(np.int8)
+    wp_off = np.concatenate(([0], np.cumsum(counts)))
+    last = wp_off[1:] - 1
+    is_leg = np.ones(len(lat), dtype=bool)
+    is_leg[last] = False
+    leg_i = np.flatnonzero(is_leg)
+    leg_plan = np.repeat(np.arange(n_plans), counts - 1)
+
+    plat, plon, frac, leg, dist = geodesic_points(lat[leg_i], lon[leg_i], lat[leg_i + 1], lon[leg_i + 1], piece_m)
+    dt = t[leg_i + 1] - t[leg_i]
+    piece_plan = leg_plan[leg]
+    pieces_per_plan = np.bincount(piece_plan, minlength=n_plans)
+
+    tau = np.array([p.uncertainty.time_s for p in plans], dtype=np.float64)
+    hold = (tau > 0.0).astype(np.int64)
+    bp_count = pieces_per_plan + 1 + 2 * hold
+    offsets = np.concatenate(([0], np.cumsum(bp_count)))
+    nb = int(offsets[-1])
+    bt = np.empty(nb)
+    bla = np.empty(nb)
+    blo = np.empty(nb)
+    balt = np.empty(nb)
+    bref = np.zeros(nb, dtype=np.int8)
+
+    # leg pieces: position = plan offset + hold + local piece index
+    first_piece = np.concatenate(([0], np.cumsum(pieces_per_plan)))[:-1]
+    local = np.arange(len(leg)) - first_piece[piece_plan]
+    pos = offsets[:-1][piece_plan] + hold[piece_plan] + local
+    li = leg_i[leg]
+    bt[pos] = t[li] + frac * dt[leg]
+    balt[pos] = alt[li] + frac * (alt[li + 1] - alt[li])
+    bla[pos] = plat
+    blo[pos] = plon
+    bref[pos] = bits[li] | bits[li + 1]
+    # final waypoint of each plan
+    fin = offsets[:-1] + hold + pieces_per_plan
+    bt[fin] = t[last]
+    balt[fin] = alt[last]
+    bla[fin] = lat[last]
+    blo[fin] = lon[last]
+    # holds before the first and after the last waypoint
+    hp = np.flatnonzero(hold)
+    if len(hp):
+        pre = offsets[:-1][hp]
+        post = offsets[1:][hp] - 1
+        w0 = wp_off[:-1][hp]
+        w1 = last[hp]
+        bt[pre] = t[w0] - tau[hp]
+        bt[post] = t[w1] + tau[hp]
+        balt[pre], balt[post] = alt[w0], alt[w1]
+        bla[pre], bla[post] = lat[w0], lat[w1]
+        blo[pre], blo[post] = lon[w0], lon[w1]
+        bref[pre] = bits[w0]
+        bref[post - 1] = bits[w1]
+    bx, by, bz = ecef_ground(bla, blo)
+
+    is_start = np.ones(nb, dtype=bool)
+    is_start[offsets[1:] - 1] = False
+    start = np.flatnonzero(is_start)
+    plan_of_bp = np.repeat(np.arange(n_plans, dtype=np.int32), bp_count)
+
+    speed = dist / dt
+    vspeed = np.abs(alt[leg_i + 1] - alt[leg_i]) / dt
+    leg_off = np.concatenate(([0], np.cumsum(counts - 1)))[:-1]
+    vmax = np.maximum.reduceat(speed, leg_off) if len(speed) else np.zeros(0)
+    wmax = np.maximum.reduceat(vspeed, leg_off) if len(vspeed) else np.zeros(0)
+    lateral = np.array([p.uncertainty.lateral_m for p in plans], dtype=np.float64)
+    vertical = np.array([p.uncertainty.vertical_m for p in plans], dtype=np.float64)
+    return Trajectories(
+        t=bt, x=bx, y=by, z=bz, alt=balt, offsets=offsets.astype(np.int64), start=start.astype(np.int64),
+        plan=plan_of_bp[start], ref=bref[start],
+        hpad=lateral + vmax * tau, vpad=vertical + wmax * tau,
+    )
