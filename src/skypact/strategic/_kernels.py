@@ -12,6 +12,11 @@ import math
 import numpy as np
 from numba import njit
 
+# Altitudes come from decimal feet; FL360 - FL350 computes to 304.8 m give or take 1e-12 m.
+# A vertical distance within VTOL of the minimum counts as *at* the minimum, which is separated
+# (the test is strict), so that two levels exactly 1000 ft apart never raise a conflict.
+VTOL = 1e-6
+
 # one interval row: plan_a, plan_b, piece_a, piece_b (as float), t_lo, t_hi, t_cpa, h_cpa, v_cpa
 NCOL = 9
 
@@ -54,6 +59,7 @@ def piece_interval(ta, xa, ya, za, aa, ia, tb, xb, yb, zb, ab, ib, hlim, vlim): 
     lo = 0.0
     hi = te - ts
     # vertical: |dz + w s| < vlim
+    vlim = vlim - VTOL
     if abs(w) < 1e-12:
         if abs(dz) >= vlim:
             return False, 0.0, 0.0, 0.0, 0.0, 0.0
@@ -348,9 +354,9 @@ def merge_intervals(rows):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def first_clear_delay(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad,
                       t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
-                      hrow, vrow, refbuf, pairs, step, max_delay):  # type: ignore[no-untyped-def]
-    """The smallest delay ``k·step`` (0 < k·step <= max_delay) that clears every candidate pair, or -1."""
-    for k in range(1, int(max_delay / step + 1e-9) + 1):
+                      hrow, vrow, refbuf, pairs, step, max_delay, k0):  # type: ignore[no-untyped-def]
+    """The smallest delay ``k·step`` (k >= k0, k·step <= max_delay) clearing every candidate pair, or -1."""
+    for k in range(k0, int(max_delay / step + 1e-9) + 1):
         d = k * step
         if not any_conflict(pt + d, px, py, pz, pa, pref_probe, p_hpad, p_vpad,
                             t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
@@ -377,3 +383,52 @@ def any_conflict(pts, px, py, pz, pas, pref_probe, p_hpad, p_vpad,
         if found:
             return True
     return False
+
+
+@njit(cache=True)
+def brute_sweep(t, x, y, z, a, offsets, pref, plan_party, plan_hpad, plan_vpad,
+                hmat, vmat, refbuf, same_party):  # type: ignore[no-untyped-def]
+    """Every conflicting piece pair, without any index: all plan pairs, pieces walked in time order.
+
+    Piece ``b - p`` of the flat piece arrays starts at breakpoint ``b`` of plan ``p``.
+    """
+    out = np.empty((1024, NCOL), dtype=np.float64)
+    n = 0
+    n_plans = offsets.shape[0] - 1
+    for pa in range(n_plans):
+        a0 = offsets[pa]
+        a1 = offsets[pa + 1] - 1
+        for pb in range(pa + 1, n_plans):
+            if not same_party and plan_party[pa] == plan_party[pb]:
+                continue
+            b0 = offsets[pb]
+            b1 = offsets[pb + 1] - 1
+            if t[a1] <= t[b0] or t[b1] <= t[a0]:
+                continue
+            qa = plan_party[pa]
+            qb = plan_party[pb]
+            i = a0
+            j = b0
+            while i < a1 and j < b1:
+                hl = hmat[qa, qb] + plan_hpad[pa] + plan_hpad[pb]
+                vl = vmat[qa, qb] + plan_vpad[pa] + plan_vpad[pb]
+                if _mixed(pref[i - pa] | pref[j - pb]):
+                    vl += refbuf
+                found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, i, t, x, y, z, a, j, hl, vl)
+                if found:
+                    out = _grow(out, n)
+                    out[n, 0] = pa
+                    out[n, 1] = pb
+                    out[n, 2] = i - pa
+                    out[n, 3] = j - pb
+                    out[n, 4] = lo
+                    out[n, 5] = hi
+                    out[n, 6] = tc
+                    out[n, 7] = hc
+                    out[n, 8] = vc
+                    n += 1
+                if t[i + 1] < t[j + 1]:
+                    i += 1
+                else:
+                    j += 1
+    return out[:n]

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``, ``skypact bench``): figures, never pass/fail tests."""

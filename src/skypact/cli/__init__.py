@@ -1,0 +1,1 @@
+"""The ``skypact`` command line (typer + rich)."""

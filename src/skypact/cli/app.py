@@ -1,0 +1,29 @@
+"""The ``skypact`` command: one typer app, one module per subcommand, imports kept lazy."""
+
+from __future__ import annotations
+
+import typer
+
+from skypact.cli.bench import bench_app
+from skypact.cli.check import check
+from skypact.cli.files import convert, demo_data, schema, validate
+
+app = typer.Typer(
+    name="skypact",
+    help="skypact: airspace deconfliction between parties.  "
+    "skypact — деконфликтация воздушного пространства между сторонами.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("check")(check)
+app.command("validate")(validate)
+app.command("convert")(convert)
+app.command("schema")(schema)
+app.command("demo-data")(demo_data)
+app.add_typer(bench_app, name="bench")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,31 @@
+"""Flight plans and reserved volumes: the model, validation and file formats."""
+
+from skypact.plans.model import (
+    AltitudeBand,
+    Altitude,
+    AltRef,
+    AltUnit,
+    Circle,
+    FlightPlan,
+    PlanSet,
+    Polygon,
+    ReservedVolume,
+    TimeWindow,
+    Uncertainty,
+    Waypoint,
+)
+
+__all__ = [
+    "AltRef",
+    "AltUnit",
+    "Altitude",
+    "AltitudeBand",
+    "Circle",
+    "FlightPlan",
+    "PlanSet",
+    "Polygon",
+    "ReservedVolume",
+    "TimeWindow",
+    "Uncertainty",
+    "Waypoint",
+]
