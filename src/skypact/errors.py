@@ -40,13 +40,17 @@ class Location:
     item: str | None = None
     waypoint: int | None = None
     field: str | None = None
+    kind: str | None = None  #: "plan" or "volume" when known
+
 
     def render(self, lang: Lang) -> str:
         parts: list[str] = []
         if self.file:
             parts.append(render(N_("file {file}"), lang, {"file": self.file}))
         if self.item:
-            parts.append(render(N_("plan or volume {item}"), lang, {"item": self.item}))
+            msgid = {"plan": N_("plan {item}"), "volume": N_("volume {item}")}.get(
+                self.kind or "", N_("plan or volume {item}"))
+            parts.append(render(msgid, lang, {"item": self.item}))
         if self.waypoint is not None:
             parts.append(render(N_("waypoint {n}"), lang, {"n": self.waypoint + 1}))
         if self.field:
@@ -54,7 +58,7 @@ class Location:
         return ", ".join(parts)
 
     def with_file(self, file: str) -> Location:
-        return Location(file, self.item, self.waypoint, self.field)
+        return Location(file, self.item, self.waypoint, self.field, self.kind)
 
 
 class SkypactError(Exception):

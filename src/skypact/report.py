@@ -80,14 +80,14 @@ def resolution_text(r: Resolution, lang: Lang, units: UnitSystem = "aviation") -
     """Suggestions for one plan as a sentence in ``lang``."""
     parts = []
     if r.delay_s is not None:
-        m, s = divmod(int(round(r.delay_s)), 60)
+        m, s = divmod(round(r.delay_s), 60)
         parts.append(render(N_("delay departure by {min} min {sec} s"), lang, {"min": m, "sec": s}))
     if r.level_change_ft is not None and r.new_level_ft is not None:
         key = N_("climb to {level}") if r.level_change_ft > 0 else N_("descend to {level}")
         if units == "metric":
             level = f"{_num(r.new_level_ft * FT, lang, 0)} {render(_M, lang)}"
         else:
-            level = f"FL{int(round(r.new_level_ft / 100)):03d}"
+            level = f"FL{round(r.new_level_ft / 100):03d}"
         parts.append(render(key, lang, {"level": level}))
     if not parts:
         return render(N_("{plan}: no delay up to the limit and no level change clears every conflict"), lang,

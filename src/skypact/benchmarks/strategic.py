@@ -15,11 +15,16 @@ from typing import Any
 import numpy as np
 
 from skypact.benchmarks.machine import machine, max_rss_mb
+from skypact.conflicts import Conflict
 from skypact.plans.model import PlanSet
 from skypact.strategic import EngineSettings, Strategic
 from skypact.synth import DAY0, european_day, random_plan
 
 Step = Callable[[str], None]
+
+
+def _keys(conflicts: list[Conflict]) -> list[tuple[str, str, float]]:
+    return sorted((c.a, c.b, round(c.start, 3)) for c in conflicts)
 
 
 def run(flights: int = 35_000, seed: int = 1, plans: PlanSet | None = None, probes: int = 1000,
@@ -67,7 +72,7 @@ def run(flights: int = 35_000, seed: int = 1, plans: PlanSet | None = None, prob
     t0 = time.perf_counter()
     indexed = small.index.sweep()
     indexed_s = time.perf_counter() - t0
-    agree = sorted((c.a, c.b, round(c.start, 3)) for c in brute) == sorted((c.a, c.b, round(c.start, 3)) for c in indexed)
+    agree = _keys(brute) == _keys(indexed)
 
     return {
         "flights": n,

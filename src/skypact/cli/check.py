@@ -12,14 +12,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from skypact.conflicts import Conflict
-from skypact.strategic.resolve import Resolution
 from skypact.cli.common import EXIT_CONFLICTS, EXIT_OK, LangChoice, fail, out, progress, t, tn
+from skypact.conflicts import Conflict
 from skypact.errors import InputError, Location, MinimaError
 from skypact.i18n import N_
 from skypact.minima import Minima, MinimaTable
 from skypact.plans.io import read_files
 from skypact.plans.validate import DEFAULT_MAX_SPEED_KT, validate_planset
+from skypact.strategic.resolve import Resolution
 
 
 class OutFormat(StrEnum):
@@ -110,10 +110,10 @@ def check(
     langs = lang.langs()
     if fmt is OutFormat.json:
         doc = {
-            "conflicts": [report.conflict_dict(c, langs, units.value) for c in conflicts],  # type: ignore[arg-type]
+            "conflicts": [report.conflict_dict(c, langs, units.value) for c in conflicts],
             "resolutions": [{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
                              "new_level_ft": r.new_level_ft,
-                             "text": {lg: report.resolution_text(r, lg, units.value) for lg in langs}}  # type: ignore[arg-type]
+                             "text": {lg: report.resolution_text(r, lg, units.value) for lg in langs}}
                             for r in resolutions],
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -140,16 +140,16 @@ def _print_table(conflicts: list[Conflict], resolutions: list[Resolution], lang:
         tab.add_column(t(col, lang))
     lg = lang.langs()[0]
     for c in conflicts:
-        d = report.conflict_dict(c, (), units.value)  # type: ignore[arg-type]
+        d = report.conflict_dict(c, (), units.value)
         tab.add_row(f"{c.a} ({c.party_a})", f"{c.b} ({c.party_b})", d["start"][11:21], d["end"][11:21],
-                    report.fmt_distance(c.horizontal_m, lg, units.value),  # type: ignore[arg-type]
-                    report.fmt_distance(c.vertical_m, lg, units.value, True))  # type: ignore[arg-type]
+                    report.fmt_distance(c.horizontal_m, lg, units.value),
+                    report.fmt_distance(c.vertical_m, lg, units.value, True))
     out.print(tab)
     for c in conflicts:
         for lgx in lang.langs():
-            out.print("• " + report.conflict_text(c, lgx, units.value))  # type: ignore[arg-type]
+            out.print("• " + report.conflict_text(c, lgx, units.value))
     for r in resolutions:
         for lgx in lang.langs():
-            out.print("→ " + report.resolution_text(r, lgx, units.value))  # type: ignore[arg-type]
+            out.print("→ " + report.resolution_text(r, lgx, units.value))
     out.print(tn(N_("{n} conflict"), N_("{n} conflicts"), len(conflicts), lang))
 

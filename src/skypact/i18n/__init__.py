@@ -22,10 +22,10 @@ from babel.messages.pofile import read_po
 Lang = Literal["en", "ru"]
 LANGS: tuple[Lang, ...] = ("en", "ru")
 
-__all__ = ["LANGS", "Lang", "N_", "catalog", "render", "translate", "translate_plural"]
+__all__ = ["LANGS", "N_", "Lang", "catalog", "render", "translate", "translate_plural"]
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - gettext convention
+def N_(msgid: str) -> str:
     """Mark a string for extraction without translating it."""
     return msgid
 

@@ -1,8 +1,8 @@
 """Flight plans and reserved volumes: the model, validation and file formats."""
 
 from skypact.plans.model import (
-    AltitudeBand,
     Altitude,
+    AltitudeBand,
     AltRef,
     AltUnit,
     Circle,

@@ -65,19 +65,21 @@ def _from_validation(err: ValidationError, raw: Any, file: str | None) -> InputE
     e = err.errors()[0]
     loc = list(e["loc"])
     item = waypoint = None
+    kind = None
     # skypact JSON: ("plans", i, "waypoints", j, ...) or ("volumes", i, ...)
     if len(loc) >= 2 and loc[0] in ("plans", "volumes") and isinstance(loc[1], int):
         try:
             item = str(raw[loc[0]][loc[1]].get("id", f"#{loc[1] + 1}"))
         except (KeyError, IndexError, TypeError, AttributeError):
             item = f"#{loc[1] + 1}"
+        kind = "plan" if loc[0] == "plans" else "volume"
         loc = loc[2:]
     if len(loc) >= 2 and loc[0] == "waypoints" and isinstance(loc[1], int):
         waypoint = loc[1]
         loc = loc[2:]
     field = ".".join(str(x) for x in loc if not str(x).startswith("function-")) or None
     msgid = _PYDANTIC_MESSAGES.get(e["type"])
-    where = Location(file=file, item=item, waypoint=waypoint, field=field)
+    where = Location(file=file, item=item, waypoint=waypoint, field=field, kind=kind)
     if msgid is None:
         return FormatError(N_("invalid value ({detail})"), where, detail=e["msg"])
     return FormatError(msgid, where)

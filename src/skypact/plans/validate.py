@@ -33,7 +33,7 @@ def validate_plan(plan: FlightPlan, max_speed_kt: float = DEFAULT_MAX_SPEED_KT) 
         if wps[i].time <= wps[i - 1].time:
             raise PlanError(
                 N_("time {time} is not after the previous waypoint's {prev}: times must increase"),
-                Location(item=plan.id, waypoint=i, field="time"),
+                Location(kind="plan", item=plan.id, waypoint=i, field="time"),
                 time=wps[i].time.isoformat(), prev=wps[i - 1].time.isoformat(),
             )
     lat = np.array([w.lat for w in wps])
@@ -46,7 +46,7 @@ def validate_plan(plan: FlightPlan, max_speed_kt: float = DEFAULT_MAX_SPEED_KT) 
         i = int(bad[0])
         raise PlanError(
             N_("implied ground speed {speed:.0f} kt from the previous waypoint is above the maximum {limit:.0f} kt"),
-            Location(item=plan.id, waypoint=i + 1), speed=float(speed_kt[i]), limit=max_speed_kt,
+            Location(kind="plan", item=plan.id, waypoint=i + 1), speed=float(speed_kt[i]), limit=max_speed_kt,
         )
 
 
@@ -63,7 +63,7 @@ def validate_volume(vol: ReservedVolume) -> None:
         VolumeError: open or self-intersecting ring, holes, empty band, mixed band references,
             window not increasing.
     """
-    loc = Location(item=vol.id)
+    loc = Location(kind="volume", item=vol.id)
     if isinstance(vol.outline, Polygon):
         if len(vol.outline.coordinates) != 1:
             raise VolumeError(N_("polygons with holes are not supported: give the outer ring only"), loc)
@@ -71,21 +71,22 @@ def validate_volume(vol: ReservedVolume) -> None:
         if len(ring) < 4 or ring[0] != ring[-1]:
             raise VolumeError(
                 N_("a polygon ring needs at least 4 positions and must end where it starts"),
-                Location(item=vol.id, field="outline"))
+                Location(kind="volume", item=vol.id, field="outline"))
         poly = shapely.Polygon(_unwrapped(ring))
         if not poly.is_valid or poly.area <= 0.0:
             raise VolumeError(N_("the polygon outline intersects itself or has no area"),
-                              Location(item=vol.id, field="outline"))
+                              Location(kind="volume", item=vol.id, field="outline"))
     lo, hi = vol.band.lower, vol.band.upper
     if lo.ref != hi.ref:
         raise VolumeError(N_("the altitude band mixes references {lower} and {upper}"),
-                          Location(item=vol.id, field="band"), lower=lo.ref.value, upper=hi.ref.value)
+                          Location(kind="volume", item=vol.id, field="band"), lower=lo.ref.value, upper=hi.ref.value)
     if lo.metres >= hi.metres:
         raise VolumeError(N_("the altitude band is empty: lower {lower} is not below upper {upper}"),
-                          Location(item=vol.id, field="band"),
+                          Location(kind="volume", item=vol.id, field="band"),
                           lower=f"{lo.value:g} {lo.unit.value}", upper=f"{hi.value:g} {hi.unit.value}")
     if vol.window.start >= vol.window.end:
-        raise VolumeError(N_("the time window ends at or before it starts"), Location(item=vol.id, field="window"))
+        raise VolumeError(N_("the time window ends at or before it starts"),
+                          Location(kind="volume", item=vol.id, field="window"))
 
 
 def _check_unique(ids: Iterable[str]) -> None:

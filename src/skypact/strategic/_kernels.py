@@ -22,7 +22,7 @@ NCOL = 9
 
 
 @njit(cache=True, inline="always")
-def piece_interval(ta, xa, ya, za, aa, ia, tb, xb, yb, zb, ab, ib, hlim, vlim):  # type: ignore[no-untyped-def]
+def piece_interval(ta, xa, ya, za, aa, ia, tb, xb, yb, zb, ab, ib, hlim, vlim):
     """Open time interval where pieces ``ia`` and ``ib`` are closer than ``hlim`` and ``vlim``.
 
     Returns ``(found, t_lo, t_hi, t_cpa, h_cpa, v_cpa)``: the interval, and the time of the
@@ -79,7 +79,6 @@ def piece_interval(ta, xa, ya, za, aa, ia, tb, xb, yb, zb, ab, ib, hlim, vlim): 
     if a < 1e-18:
         if c >= 0.0:
             return False, 0.0, 0.0, 0.0, 0.0, 0.0
-        s_cpa = lo
     else:
         disc = b * b - a * c
         if disc <= 0.0:
@@ -93,23 +92,53 @@ def piece_interval(ta, xa, ya, za, aa, ia, tb, xb, yb, zb, ab, ib, hlim, vlim): 
         hi = min(hi, s2)
         if hi <= lo:
             return False, 0.0, 0.0, 0.0, 0.0, 0.0
-        s_cpa = min(max(-b / a, lo), hi)
+    # Closest approach, reported: the chord r also holds the difference of the two chords'
+    # sagittas (up to s^2/8R, along the vertical), harmless near H but not at small distances.
+    # So the reported distance is the part of r across the local vertical at the midpoint.
+    ax0 = xa[ia] + vax * da
+    ay0 = ya[ia] + vay * da
+    az0 = za[ia] + vaz * da
+    sm = 0.5 * (lo + hi)
+    nx, ny, nz = _normal(ax0 + vax * sm - 0.5 * (rx + vx * sm), ay0 + vay * sm - 0.5 * (ry + vy * sm),
+                         az0 + vaz * sm - 0.5 * (rz + vz * sm))
+    rn = rx * nx + ry * ny + rz * nz
+    vn = vx * nx + vy * ny + vz * nz
+    px, py, pz = rx - rn * nx, ry - rn * ny, rz - rn * nz
+    wx, wy, wz = vx - vn * nx, vy - vn * ny, vz - vn * nz
+    ww = wx * wx + wy * wy + wz * wz
+    s_cpa = lo if ww < 1e-18 else min(max(-(px * wx + py * wy + pz * wz) / ww, lo), hi)
     hx = rx + vx * s_cpa
     hy = ry + vy * s_cpa
     hz = rz + vz * s_cpa
-    h = math.sqrt(hx * hx + hy * hy + hz * hz)
+    nx, ny, nz = _normal(ax0 + vax * s_cpa - 0.5 * hx, ay0 + vay * s_cpa - 0.5 * hy, az0 + vaz * s_cpa - 0.5 * hz)
+    hn = hx * nx + hy * ny + hz * nz
+    h = math.sqrt(max(0.0, hx * hx + hy * hy + hz * hz - hn * hn))
     v = abs(dz + w * s_cpa)
     return True, ts + lo, ts + hi, ts + s_cpa, h, v
 
 
+_INV_A2 = 1.0 / 6378137.0**2
+_INV_B2 = 1.0 / (6378137.0 * (1.0 - 1.0 / 298.257223563)) ** 2
+
+
 @njit(cache=True, inline="always")
-def _mixed(mask):  # type: ignore[no-untyped-def]
+def _normal(x, y, z):
+    """Unit normal of the WGS-84 ellipsoid at (near) an ECEF surface point: its local vertical."""
+    gx = x * _INV_A2
+    gy = y * _INV_A2
+    gz = z * _INV_B2
+    k = 1.0 / math.sqrt(gx * gx + gy * gy + gz * gz)
+    return gx * k, gy * k, gz * k
+
+
+@njit(cache=True, inline="always")
+def _mixed(mask):
     """True when an altitude-reference bit mask has more than one reference."""
     return (mask & (mask - 1)) != 0
 
 
 @njit(cache=True)
-def _grow(buf, n):  # type: ignore[no-untyped-def]
+def _grow(buf, n):
     if n < buf.shape[0]:
         return buf
     out = np.empty((buf.shape[0] * 2 + 16, buf.shape[1]), dtype=buf.dtype)
@@ -118,7 +147,7 @@ def _grow(buf, n):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def piece_box(t, x, y, z, a, i):  # type: ignore[no-untyped-def]
+def piece_box(t, x, y, z, a, i):
     """Axis-aligned box of piece ``i``: x0, x1, y0, y1, z0, z1, t0, t1, alt0, alt1."""
     return (
         min(x[i], x[i + 1]), max(x[i], x[i + 1]),
@@ -130,7 +159,7 @@ def piece_box(t, x, y, z, a, i):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def count_cells(t, x, y, z, a, start, expand, origin, cell, tcell):  # type: ignore[no-untyped-def]
+def count_cells(t, x, y, z, a, start, expand, origin, cell, tcell):
     """Number of grid cells each piece's expanded box touches."""
     n = start.shape[0]
     out = np.empty(n, dtype=np.int64)
@@ -147,12 +176,12 @@ def count_cells(t, x, y, z, a, start, expand, origin, cell, tcell):  # type: ign
 
 
 @njit(cache=True, inline="always")
-def cell_key(ix, iy, iz, it, ncell):  # type: ignore[no-untyped-def]
+def cell_key(ix, iy, iz, it, ncell):
     return ((it * ncell + ix) * ncell + iy) * ncell + iz
 
 
 @njit(cache=True)
-def fill_cells(t, x, y, z, a, start, expand, origin, cell, tcell, ncell, offsets, keys, ids):  # type: ignore[no-untyped-def]
+def fill_cells(t, x, y, z, a, start, expand, origin, cell, tcell, ncell, offsets, keys, ids):
     """Write the (cell key, piece) entries of every piece, piece ``k`` from ``offsets[k]``."""
     for k in range(start.shape[0]):
         i = start[k]
@@ -170,7 +199,7 @@ def fill_cells(t, x, y, z, a, start, expand, origin, cell, tcell, ncell, offsets
 
 @njit(cache=True, inline="always")
 def _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, ea,
-          jx0, jy0, jz0, jt0, eb, origin, cell, tcell, ncell, key):  # type: ignore[no-untyped-def]
+          jx0, jy0, jz0, jt0, eb, origin, cell, tcell, ncell, key):
     """True when ``key`` is the cell of the lower corner of the two expanded boxes' overlap.
 
     Each candidate pair is then handled in exactly one cell, so no pair is reported twice.
@@ -189,7 +218,7 @@ def _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, ea,
 @njit(cache=True)
 def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
           hmat, vmat, refbuf, expand, same_party,
-          keys, ids, origin, cell, tcell, ncell):  # type: ignore[no-untyped-def]
+          keys, ids, origin, cell, tcell, ncell):
     """All piece pairs of different plans in conflict, from the sorted grid entries."""
     out = np.empty((1024, NCOL), dtype=np.float64)
     n = 0
@@ -258,7 +287,7 @@ def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
 def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand,
           t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad, plan_skip,
           hrow, vrow, refbuf, expand, same_party,
-          keys, ids, origin, cell, tcell, ncell, t_extra, alt_extra, narrow):  # type: ignore[no-untyped-def]
+          keys, ids, origin, cell, tcell, ncell, t_extra, alt_extra, narrow):
     """Conflicting piece pairs between one probe trajectory and the indexed pieces.
 
     With ``narrow`` false, returns instead every candidate (probe piece, indexed piece) whose
@@ -328,7 +357,7 @@ def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand,
 
 
 @njit(cache=True)
-def merge_intervals(rows):  # type: ignore[no-untyped-def]
+def merge_intervals(rows):
     """Merge piece intervals of the same plan pair that touch (rows sorted by pair, then t_lo).
 
     Returns one row per conflict, keeping the row of the smallest horizontal distance for the
@@ -354,7 +383,7 @@ def merge_intervals(rows):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def first_clear_delay(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad,
                       t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
-                      hrow, vrow, refbuf, pairs, step, max_delay, k0):  # type: ignore[no-untyped-def]
+                      hrow, vrow, refbuf, pairs, step, max_delay, k0):
     """The smallest delay ``k·step`` (k >= k0, k·step <= max_delay) clearing every candidate pair, or -1."""
     for k in range(k0, int(max_delay / step + 1e-9) + 1):
         d = k * step
@@ -368,7 +397,7 @@ def first_clear_delay(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad,
 @njit(cache=True)
 def any_conflict(pts, px, py, pz, pas, pref_probe, p_hpad, p_vpad,
                  t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
-                 hrow, vrow, refbuf, pairs):  # type: ignore[no-untyped-def]
+                 hrow, vrow, refbuf, pairs):
     """True when the probe conflicts on any candidate (probe piece, indexed piece) pair."""
     for r in range(pairs.shape[0]):
         k = pairs[r, 0]
@@ -387,7 +416,7 @@ def any_conflict(pts, px, py, pz, pas, pref_probe, p_hpad, p_vpad,
 
 @njit(cache=True)
 def brute_sweep(t, x, y, z, a, offsets, pref, plan_party, plan_hpad, plan_vpad,
-                hmat, vmat, refbuf, same_party):  # type: ignore[no-untyped-def]
+                hmat, vmat, refbuf, same_party):
     """Every conflicting piece pair, without any index: all plan pairs, pieces walked in time order.
 
     Piece ``b - p`` of the flat piece arrays starts at breakpoint ``b`` of plan ``p``.

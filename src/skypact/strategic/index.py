@@ -21,7 +21,7 @@ Entry points: :meth:`PlanIndex.probe` (one plan against the index) and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,7 +33,7 @@ from skypact.plans.model import FlightPlan
 from skypact.strategic import _kernels as K
 from skypact.strategic.trajectory import Trajectories, build_trajectories
 
-__all__ = ["EngineSettings", "PlanIndex", "PartyMinima"]
+__all__ = ["EngineSettings", "PartyMinima", "PlanIndex"]
 
 ORIGIN = -6_500_000.0  # ECEF cells are counted from here (below every coordinate on Earth)
 
@@ -42,7 +42,7 @@ ORIGIN = -6_500_000.0  # ECEF cells are counted from here (below every coordinat
 class EngineSettings:
     """How the engine checks: minima, same-party pairs, piece and cell sizes (metres, seconds)."""
 
-    minima: MinimaTable = MinimaTable()
+    minima: MinimaTable = field(default_factory=MinimaTable)
     same_party: bool = False
     cell_m: float = 50_000.0
     cell_s: float = 900.0
@@ -175,13 +175,14 @@ class PlanIndex:
                     t_extra: float = 0.0, alt_extra: float = 0.0) -> NDArray[np.float64]:
         tr, g, p = self.tr, self.grid, pr.tr
         # a probe may bring a party the index has not seen: matrices grow in prepare()
-        return K.probe(p.t, p.x, p.y, p.z, p.alt, p.ref, float(p.hpad[0]), float(p.vpad[0]), pr.code,
-                       self.parties.expand_base + float(p.hpad[0]),
-                       tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, tr.plan, tr.ref, self.plan_party,
-                       tr.hpad, tr.vpad, self._skip(exclude),
-                       self.parties.h[pr.code], self.parties.v[pr.code], self.settings.minima.reference_buffer,
-                       self.expand, self.settings.same_party, g.keys, g.ids, ORIGIN,
-                       self.settings.cell_m, self.settings.cell_s, g.ncell, t_extra, alt_extra, narrow)
+        hpad, vpad = float(p.hpad[0]), float(p.vpad[0])
+        rows: NDArray[np.float64] = K.probe(
+            p.t, p.x, p.y, p.z, p.alt, p.ref, hpad, vpad, pr.code, self.parties.expand_base + hpad,
+            tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, tr.plan, tr.ref, self.plan_party, tr.hpad, tr.vpad,
+            self._skip(exclude), self.parties.h[pr.code], self.parties.v[pr.code],
+            self.settings.minima.reference_buffer, self.expand, self.settings.same_party, g.keys, g.ids, ORIGIN,
+            self.settings.cell_m, self.settings.cell_s, g.ncell, t_extra, alt_extra, narrow)
+        return rows
 
     def _conflicts(self, rows: NDArray[np.float64], pr: Probe | None) -> list[Conflict]:
         if len(rows) == 0:

@@ -269,16 +269,20 @@ def _closest(plan: FlightPlan, tr: Trajectories, p: int, sh: VolumeShape, start:
 
     ts = np.linspace(start, end, max(3, min(2001, int((end - start) / 0.1) + 1)))
     d = states(ts)[0]
-    k = int(np.argmin(d))
-    lo_t, hi_t = float(ts[max(0, k - 1)]), float(ts[min(len(ts) - 1, k + 1)])
-    g = (math.sqrt(5) - 1) / 2
-    for _ in range(40):
-        m1, m2 = hi_t - g * (hi_t - lo_t), lo_t + g * (hi_t - lo_t)
-        if state(m1)[0] <= state(m2)[0]:
-            hi_t = m2
-        else:
-            lo_t = m1
-    tc = 0.5 * (lo_t + hi_t)
+    inside = np.flatnonzero(d <= 0.0)
+    if len(inside):  # inside the outline: the middle of the time spent inside
+        tc = float(ts[inside[len(inside) // 2]])
+    else:
+        k = int(np.argmin(d))
+        lo_t, hi_t = float(ts[max(0, k - 1)]), float(ts[min(len(ts) - 1, k + 1)])
+        g = (math.sqrt(5) - 1) / 2
+        for _ in range(40):
+            m1, m2 = hi_t - g * (hi_t - lo_t), lo_t + g * (hi_t - lo_t)
+            if state(m1)[0] <= state(m2)[0]:
+                hi_t = m2
+            else:
+                lo_t = m1
+        tc = 0.5 * (lo_t + hi_t)
     h, v, pos = state(tc)
     lat, lon = ecef_to_latlon(*pos)
     return Conflict(ConflictKind.PLAN_VOLUME, plan.id, sh.volume.id, plan.party, sh.volume.party, start, end,
