@@ -92,20 +92,19 @@ def check(
     except InputError as e:
         raise fail(e) from None
 
-    big = len(ps.plans) > 2000
-    with progress(big) as bar:
-        task = bar.add_task(t(N_("indexing {n} plans"), lang, n=len(ps.plans)), total=3)
+    prio = {p.id: p.priority for p in ps.plans}
+    by_id = {p.id: p for p in ps.plans}
+    with progress(len(ps.plans) > 500) as bar:
+        task = bar.add_task(t(N_("indexing {n} plans"), lang, n=len(ps.plans)), total=None)
         st = Strategic.of(ps, EngineSettings(minima=table, same_party=same_party))
-        bar.update(task, advance=1, description=t(N_("checking"), lang))
+        bar.update(task, description=t(N_("checking"), lang))
         conflicts = st.sweep()
-        bar.update(task, advance=1, description=t(N_("resolution suggestions"), lang))
+        movers = report.plans_to_resolve(conflicts, prio) if suggest else []
+        bar.update(task, total=len(movers), completed=0, description=t(N_("resolution suggestions"), lang))
         resolutions = []
-        if suggest and conflicts:
-            prio = {p.id: p.priority for p in ps.plans}
-            by_id = {p.id: p for p in ps.plans}
-            resolutions = [suggest_for(st, by_id[pid], (pid,), max_delay_min * 60.0)
-                           for pid in report.plans_to_resolve(conflicts, prio)]
-        bar.update(task, advance=1)
+        for pid in movers:
+            resolutions.append(suggest_for(st, by_id[pid], (pid,), max_delay_min * 60.0))
+            bar.advance(task)
 
     langs = lang.langs()
     if fmt is OutFormat.json:

@@ -95,11 +95,7 @@ def _checked(ps: PlanSet, file: str | None, max_speed_kt: float) -> PlanSet:
 
 def read_json(text: str, file: str | None = None, max_speed_kt: float = DEFAULT_MAX_SPEED_KT) -> PlanSet:
     """A skypact JSON document (or a GeoJSON FeatureCollection, recognised by its ``type``)."""
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise FormatError(N_("not valid JSON: {detail} (line {line}, column {col})"), Location(file=file),
-                          detail=e.msg, line=e.lineno, col=e.colno) from None
+    raw = _load_json(text, file)
     if isinstance(raw, dict) and raw.get("type") == "FeatureCollection":
         return _geojson(raw, file, max_speed_kt)
     try:
@@ -111,12 +107,15 @@ def read_json(text: str, file: str | None = None, max_speed_kt: float = DEFAULT_
 
 def read_geojson(text: str, file: str | None = None, max_speed_kt: float = DEFAULT_MAX_SPEED_KT) -> PlanSet:
     """A GeoJSON FeatureCollection of plans and volumes."""
+    return _geojson(_load_json(text, file), file, max_speed_kt)
+
+
+def _load_json(text: str, file: str | None) -> Any:
     try:
-        raw = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise FormatError(N_("not valid JSON: {detail} (line {line}, column {col})"), Location(file=file),
                           detail=e.msg, line=e.lineno, col=e.colno) from None
-    return _geojson(raw, file, max_speed_kt)
 
 
 def _geojson(raw: Any, file: str | None, max_speed_kt: float) -> PlanSet:

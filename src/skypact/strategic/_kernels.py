@@ -198,21 +198,54 @@ def fill_cells(t, x, y, z, a, start, expand, origin, cell, tcell, ncell, offsets
 
 
 @njit(cache=True, inline="always")
-def _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, ea,
-          jx0, jy0, jz0, jt0, eb, origin, cell, tcell, ncell, key):
+def _owns(kb, ea, jb, eb, origin, cell, tcell, ncell, key):
     """True when ``key`` is the cell of the lower corner of the two expanded boxes' overlap.
 
     Each candidate pair is then handled in exactly one cell, so no pair is reported twice.
     """
-    cx = max(kx0 - ea, jx0 - eb)
-    cy = max(ky0 - ea, jy0 - eb)
-    cz = max(kz0 - ea, jz0 - eb)
-    ct = max(kt0, jt0)
-    ix = math.floor((cx - origin) / cell)
-    iy = math.floor((cy - origin) / cell)
-    iz = math.floor((cz - origin) / cell)
-    it = math.floor(ct / tcell)
+    ix = math.floor((max(kb[0] - ea, jb[0] - eb) - origin) / cell)
+    iy = math.floor((max(kb[2] - ea, jb[2] - eb) - origin) / cell)
+    iz = math.floor((max(kb[4] - ea, jb[4] - eb) - origin) / cell)
+    it = math.floor(max(kb[6], jb[6]) / tcell)
     return cell_key(ix, iy, iz, it, ncell) == key
+
+
+@njit(cache=True, inline="always")
+def _limits(hbase, vbase, hpad_a, hpad_b, vpad_a, vpad_b, mask, refbuf):
+    """Horizontal and vertical limits of one pair: minima, both pads, reference buffer if mixed."""
+    vl = vbase + vpad_a + vpad_b
+    if _mixed(mask):
+        vl += refbuf
+    return hbase + hpad_a + hpad_b, vl
+
+
+@njit(cache=True, inline="always")
+def _apart(kb, jb, hl, vl, t_extra, alt_extra):
+    """True when two piece boxes cannot be in conflict (each test is implied by a conflict).
+
+    ``t_extra``/``alt_extra`` stretch box ``kb`` later in time and up and down in altitude.
+    """
+    return (jb[6] >= kb[7] + t_extra or kb[6] >= jb[7]
+            or jb[8] - kb[9] - alt_extra >= vl or kb[8] - alt_extra - jb[9] >= vl
+            or jb[0] - kb[1] >= hl or kb[0] - jb[1] >= hl
+            or jb[2] - kb[3] >= hl or kb[2] - jb[3] >= hl
+            or jb[4] - kb[5] >= hl or kb[4] - jb[5] >= hl)
+
+
+@njit(cache=True, inline="always")
+def _put(out, n, c0, c1, c2, c3, lo, hi, tc, hc, vc):
+    """Write one interval row at ``n`` (growing ``out`` when full); returns the buffer."""
+    out = _grow(out, n)
+    out[n, 0] = c0
+    out[n, 1] = c1
+    out[n, 2] = c2
+    out[n, 3] = c3
+    out[n, 4] = lo
+    out[n, 5] = hi
+    out[n, 6] = tc
+    out[n, 7] = hc
+    out[n, 8] = vc
+    return out
 
 
 @njit(cache=True)
@@ -231,53 +264,26 @@ def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
             r1 += 1
         for p in range(r0, r1):
             k = ids[p]
-            ik = start[k]
             pk = pplan[k]
-            kx0, kx1, ky0, ky1, kz0, kz1, kt0, kt1, ka0, ka1 = piece_box(t, x, y, z, a, ik)
+            kb = piece_box(t, x, y, z, a, start[k])
             for q in range(p + 1, r1):
                 j = ids[q]
                 pj = pplan[j]
-                if pj == pk:
+                if pj == pk or (not same_party and plan_party[pj] == plan_party[pk]):
                     continue
-                if not same_party and plan_party[pj] == plan_party[pk]:
+                jb = piece_box(t, x, y, z, a, start[j])
+                hl, vl = _limits(hmat[plan_party[pk], plan_party[pj]], vmat[plan_party[pk], plan_party[pj]],
+                                 plan_hpad[pk], plan_hpad[pj], plan_vpad[pk], plan_vpad[pj], pref[k] | pref[j], refbuf)
+                if _apart(kb, jb, hl, vl, 0.0, 0.0):
                     continue
-                ij = start[j]
-                jx0, jx1, jy0, jy1, jz0, jz1, jt0, jt1, ja0, ja1 = piece_box(t, x, y, z, a, ij)
-                if jt0 >= kt1 or kt0 >= jt1:
+                if not _owns(kb, expand[k], jb, expand[j], origin, cell, tcell, ncell, key):
                     continue
-                qa = plan_party[pk]
-                qb = plan_party[pj]
-                hl = hmat[qa, qb] + plan_hpad[pk] + plan_hpad[pj]
-                vl = vmat[qa, qb] + plan_vpad[pk] + plan_vpad[pj]
-                if _mixed(pref[k] | pref[j]):
-                    vl += refbuf
-                if ja0 - ka1 >= vl or ka0 - ja1 >= vl:
-                    continue
-                if jx0 - kx1 >= hl or kx0 - jx1 >= hl or jy0 - ky1 >= hl or ky0 - jy1 >= hl:
-                    continue
-                if jz0 - kz1 >= hl or kz0 - jz1 >= hl:
-                    continue
-                if not _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, expand[k],
-                             jx0, jy0, jz0, jt0, expand[j], origin, cell, tcell, ncell, key):
-                    continue
-                found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, ik, t, x, y, z, a, ij, hl, vl)
+                found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, start[k], t, x, y, z, a, start[j], hl, vl)
                 if found:
-                    out = _grow(out, n)
                     if pk < pj:
-                        out[n, 0] = pk
-                        out[n, 1] = pj
-                        out[n, 2] = k
-                        out[n, 3] = j
+                        out = _put(out, n, pk, pj, k, j, lo, hi, tc, hc, vc)
                     else:
-                        out[n, 0] = pj
-                        out[n, 1] = pk
-                        out[n, 2] = j
-                        out[n, 3] = k
-                    out[n, 4] = lo
-                    out[n, 5] = hi
-                    out[n, 6] = tc
-                    out[n, 7] = hc
-                    out[n, 8] = vc
+                        out = _put(out, n, pj, pk, j, k, lo, hi, tc, hc, vc)
                     n += 1
         r0 = r1
     return out[:n]
@@ -297,61 +303,38 @@ def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand,
     out = np.empty((64, NCOL), dtype=np.float64)
     n = 0
     m = keys.shape[0]
+    e = p_expand
     for k in range(pt.shape[0] - 1):
-        kx0, kx1, ky0, ky1, kz0, kz1, kt0, kt1, ka0, ka1 = piece_box(pt, px, py, pz, pa, k)
-        e = p_expand
-        for it in range(math.floor(kt0 / tcell), math.floor((kt1 + t_extra) / tcell) + 1):
-            for ix in range(math.floor((kx0 - e - origin) / cell), math.floor((kx1 + e - origin) / cell) + 1):
-                for iy in range(math.floor((ky0 - e - origin) / cell), math.floor((ky1 + e - origin) / cell) + 1):
-                    for iz in range(math.floor((kz0 - e - origin) / cell),
-                                    math.floor((kz1 + e - origin) / cell) + 1):
+        kb = piece_box(pt, px, py, pz, pa, k)
+        for it in range(math.floor(kb[6] / tcell), math.floor((kb[7] + t_extra) / tcell) + 1):
+            for ix in range(math.floor((kb[0] - e - origin) / cell), math.floor((kb[1] + e - origin) / cell) + 1):
+                for iy in range(math.floor((kb[2] - e - origin) / cell), math.floor((kb[3] + e - origin) / cell) + 1):
+                    for iz in range(math.floor((kb[4] - e - origin) / cell),
+                                    math.floor((kb[5] + e - origin) / cell) + 1):
                         key = cell_key(ix, iy, iz, it, ncell)
                         q = np.searchsorted(keys, key)
                         while q < m and keys[q] == key:
                             j = ids[q]
                             q += 1
                             pj = pplan[j]
-                            if plan_skip[pj]:
-                                continue
                             qb = plan_party[pj]
-                            if not same_party and qb == p_party:
+                            if plan_skip[pj] or (not same_party and qb == p_party):
                                 continue
-                            ij = start[j]
-                            jx0, jx1, jy0, jy1, jz0, jz1, jt0, jt1, ja0, ja1 = piece_box(t, x, y, z, a, ij)
-                            if jt0 >= kt1 + t_extra or kt0 >= jt1:
+                            jb = piece_box(t, x, y, z, a, start[j])
+                            hl, vl = _limits(hrow[qb], vrow[qb], p_hpad, plan_hpad[pj], p_vpad, plan_vpad[pj],
+                                             pref_probe[k] | pref[j], refbuf)
+                            if _apart(kb, jb, hl, vl, t_extra, alt_extra):
                                 continue
-                            hl = hrow[qb] + p_hpad + plan_hpad[pj]
-                            vl = vrow[qb] + p_vpad + plan_vpad[pj]
-                            if _mixed(pref_probe[k] | pref[j]):
-                                vl += refbuf
-                            if ja0 - ka1 - alt_extra >= vl or ka0 - alt_extra - ja1 >= vl:
-                                continue
-                            if jx0 - kx1 >= hl or kx0 - jx1 >= hl or jy0 - ky1 >= hl or ky0 - jy1 >= hl:
-                                continue
-                            if jz0 - kz1 >= hl or kz0 - jz1 >= hl:
-                                continue
-                            if not _owns(kx0, kx1, ky0, ky1, kz0, kz1, kt0, e,
-                                         jx0, jy0, jz0, jt0, expand[j], origin, cell, tcell, ncell, key):
+                            if not _owns(kb, e, jb, expand[j], origin, cell, tcell, ncell, key):
                                 continue
                             if not narrow:
-                                out = _grow(out, n)
-                                out[n, 2] = k
-                                out[n, 3] = j
+                                out = _put(out, n, -1, pj, k, j, 0.0, 0.0, 0.0, 0.0, 0.0)
                                 n += 1
                                 continue
                             found, lo, hi, tc, hc, vc = piece_interval(
-                                pt, px, py, pz, pa, k, t, x, y, z, a, ij, hl, vl)
+                                pt, px, py, pz, pa, k, t, x, y, z, a, start[j], hl, vl)
                             if found:
-                                out = _grow(out, n)
-                                out[n, 0] = -1
-                                out[n, 1] = pj
-                                out[n, 2] = k
-                                out[n, 3] = j
-                                out[n, 4] = lo
-                                out[n, 5] = hi
-                                out[n, 6] = tc
-                                out[n, 7] = hc
-                                out[n, 8] = vc
+                                out = _put(out, n, -1, pj, k, j, lo, hi, tc, hc, vc)
                                 n += 1
     return out[:n]
 
@@ -404,10 +387,8 @@ def any_conflict(pts, px, py, pz, pas, pref_probe, p_hpad, p_vpad,
         j = pairs[r, 1]
         pj = pplan[j]
         qb = plan_party[pj]
-        hl = hrow[qb] + p_hpad + plan_hpad[pj]
-        vl = vrow[qb] + p_vpad + plan_vpad[pj]
-        if _mixed(pref_probe[k] | pref[j]):
-            vl += refbuf
+        hl, vl = _limits(hrow[qb], vrow[qb], p_hpad, plan_hpad[pj], p_vpad, plan_vpad[pj], pref_probe[k] | pref[j],
+                         refbuf)
         found, _, _, _, _, _ = piece_interval(pts, px, py, pz, pas, k, t, x, y, z, a, start[j], hl, vl)
         if found:
             return True
@@ -439,22 +420,11 @@ def brute_sweep(t, x, y, z, a, offsets, pref, plan_party, plan_hpad, plan_vpad,
             i = a0
             j = b0
             while i < a1 and j < b1:
-                hl = hmat[qa, qb] + plan_hpad[pa] + plan_hpad[pb]
-                vl = vmat[qa, qb] + plan_vpad[pa] + plan_vpad[pb]
-                if _mixed(pref[i - pa] | pref[j - pb]):
-                    vl += refbuf
+                hl, vl = _limits(hmat[qa, qb], vmat[qa, qb], plan_hpad[pa], plan_hpad[pb], plan_vpad[pa],
+                                 plan_vpad[pb], pref[i - pa] | pref[j - pb], refbuf)
                 found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, i, t, x, y, z, a, j, hl, vl)
                 if found:
-                    out = _grow(out, n)
-                    out[n, 0] = pa
-                    out[n, 1] = pb
-                    out[n, 2] = i - pa
-                    out[n, 3] = j - pb
-                    out[n, 4] = lo
-                    out[n, 5] = hi
-                    out[n, 6] = tc
-                    out[n, 7] = hc
-                    out[n, 8] = vc
+                    out = _put(out, n, pa, pb, i - pa, j - pb, lo, hi, tc, hc, vc)
                     n += 1
                 if t[i + 1] < t[j + 1]:
                     i += 1
