@@ -88,15 +88,14 @@ def conflicts(a: Track, b: Track, H: float, V: float, dt: float = 1.0, tol: floa
     # Between samples dt apart f changes by at most (v_rel dt)/H + (w_rel dt)/V, under 0.06
     # for dt <= 0.5 s at airliner speeds, so only minima below 1.06 can dip under 1.
     cand = np.flatnonzero((fs < 1.0 + 0.12 * dt) & ~inside)
-    for k in cand:
-        lo_k, hi_k = max(0, k - 1), min(len(ts) - 1, k + 1)
-        if fs[k] > fs[lo_k] or fs[k] > fs[hi_k]:
-            continue
-        x, fx = golden(f1, float(ts[lo_k]), float(ts[hi_k]))
-        if fx < 1.0:
-            ts = np.append(ts, x)
-            fs = np.append(fs, fx)
-            inside = np.append(inside, True)
+    cand = cand[(cand > 0) & (cand < len(ts) - 1)]
+    cand = cand[(fs[cand] <= fs[cand - 1]) & (fs[cand] <= fs[cand + 1])]
+    if len(cand):
+        x, fx = golden_vec(f, ts[cand - 1], ts[cand + 1])
+        dip = fx < 1.0
+        ts = np.append(ts, x[dip])
+        fs = np.append(fs, fx[dip])
+        inside = np.append(inside, np.ones(int(dip.sum()), dtype=bool))
     order = np.argsort(ts)
     ts, fs, inside = ts[order], fs[order], inside[order]
 
@@ -154,16 +153,37 @@ def golden(fn, lo: float, hi: float, iters: int = 60) -> tuple[float, float]:  #
     return x, fn(x)
 
 
+def golden_vec(fn, lo: np.ndarray, hi: np.ndarray, iters: int = 60) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Golden-section search on many brackets at once (``fn`` takes and returns arrays)."""
+    g = (math.sqrt(5) - 1) / 2
+    lo, hi = lo.astype(float).copy(), hi.astype(float).copy()
+    c, d = hi - g * (hi - lo), lo + g * (hi - lo)
+    fc, fd = fn(c), fn(d)
+    for _ in range(iters):
+        left = fc <= fd
+        hi = np.where(left, d, hi)
+        lo = np.where(left, lo, c)
+        nc = np.where(left, hi - g * (hi - lo), d)
+        nd = np.where(left, c, lo + g * (hi - lo))
+        fnew = fn(np.where(left, nc, nd))
+        fc, fd = np.where(left, fnew, fd), np.where(left, fc, fnew)
+        c, d = nc, nd
+    x = 0.5 * (lo + hi)
+    return x, fn(x)
+
+
 def min_separation_f(a: Track, b: Track, H: float, V: float, dt: float = 1.0) -> float:
     """min over the common span of max(h/H, v/V) (< 1 means a conflict)."""
     t0, t1 = max(a.t[0], b.t[0]), min(a.t[-1], b.t[-1])
     if t1 <= t0:
         return math.inf
     ts = np.append(np.arange(t0, t1, dt), t1)
-    h, v = separation(a, b, ts)
-    fs = np.maximum(h / H, v / V)
+
+    def f(x: np.ndarray) -> np.ndarray:
+        h, v = separation(a, b, x)
+        return np.maximum(h / H, v / V)
+
+    fs = f(ts)
     k = int(np.argmin(fs))
-    fn = lambda x: float(np.max([separation(a, b, np.array([x]))[0][0] / H,  # noqa: E731
-                                 separation(a, b, np.array([x]))[1][0] / V]))
-    _, fx = golden(fn, float(ts[max(0, k - 1)]), float(ts[min(len(ts) - 1, k + 1)]))
-    return min(float(fs[k]), fx)
+    _, fx = golden_vec(f, ts[[max(0, k - 1)]], ts[[min(len(ts) - 1, k + 1)]])
+    return min(float(fs[k]), float(fx[0]))

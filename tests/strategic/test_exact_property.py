@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from skypact.minima import Minima, MinimaTable
 from skypact.strategic import EngineSettings, Strategic
 from tests.builders import FT, KT, encounter
-from tests.oracle import Track, conflicts, separation
+from tests.oracle import Track, conflicts, min_separation_f, separation
 
 H = 9260.0
 V = 1000 * FT
@@ -89,6 +89,9 @@ def check_pair(a, b) -> list[str]:  # type: ignore[no-untyped-def]
     # "exactly at the minimum is separated": both sides allow 1e-6 m of floating noise (VTOL)
     truth = conflicts(ta, tb, H, V - 1e-6, dt=1.0)
     labels.append("true conflict" if truth else "no true conflict")
+    f_min = min_separation_f(ta, tb, H, V, dt=1.0)
+    if abs(f_min - 1.0) < 1e-3:
+        labels.append("closest approach within 0.1 % of the minima boundary")
     if truth and min(abs(c.h_min - H) for c in truth) < 5.0:
         labels.append("true conflict grazing H (< 5 m)")
 

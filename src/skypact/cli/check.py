@@ -15,7 +15,7 @@ from rich.table import Table
 from skypact.cli.common import EXIT_CONFLICTS, EXIT_OK, LangChoice, fail, out, progress, t, tn
 from skypact.conflicts import Conflict
 from skypact.errors import InputError, Location, MinimaError
-from skypact.i18n import N_
+from skypact.i18n import N_, render
 from skypact.minima import Minima, MinimaTable
 from skypact.plans.io import read_files
 from skypact.plans.validate import DEFAULT_MAX_SPEED_KT, validate_planset
@@ -136,7 +136,7 @@ def _print_table(conflicts: list[Conflict], resolutions: list[Resolution], lang:
         return
     tab = Table(show_lines=False)
     for col in (N_("A"), N_("B"), N_("start (UTC)"), N_("end (UTC)"), N_("closest H"), N_("V then")):
-        tab.add_column(t(col, lang))
+        tab.add_column("\n".join(render(col, lg) for lg in lang.langs()))
     lg = lang.langs()[0]
     for c in conflicts:
         d = report.conflict_dict(c, (), units.value)

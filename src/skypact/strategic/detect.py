@@ -11,8 +11,7 @@ deconflicts parties from each other; a party separates its own traffic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -29,8 +28,6 @@ from skypact.strategic.volumes import (
 
 __all__ = ["Strategic", "check"]
 
-Progress = Callable[[str, float], None]
-
 
 class Strategic:
     """An index over plans and volumes with probe and sweep."""
@@ -45,25 +42,21 @@ class Strategic:
     def of(cls, ps: PlanSet, settings: EngineSettings | None = None) -> Strategic:
         return cls(ps.plans, ps.volumes, settings)
 
-    def sweep(self, progress: Progress | None = None) -> list[Conflict]:
+    def sweep(self) -> list[Conflict]:
         """Every conflict among the indexed plans and volumes, sorted by start time."""
         out = self.index.sweep()
-        if progress:
-            progress("plans", 1.0)
         tr = self.index.tr
-        for n, sh in enumerate(self.shapes):
+        for sh in self.shapes:
             for p in self._plans_near(sh):
                 out += plan_volume_conflicts(self.index.plans[p], tr, p, [sh], self.settings.minima,
                                              self.settings.same_party)
-            if progress:
-                progress("volumes", (n + 1) / len(self.shapes))
         out += volume_volume_conflicts(self.shapes, self.settings.minima, self.settings.same_party)
         return sorted(out, key=lambda c: (c.start, c.a, c.b))
 
     def probe(self, plan: FlightPlan, exclude: Sequence[str] = ()) -> list[Conflict]:
         """Conflicts of ``plan`` against every indexed plan and volume (``exclude``: ids to skip)."""
         pr = self.index.prepare(plan)
-        out = self.index._conflicts(self.index._probe_rows(pr, exclude, narrow=True), pr)
+        out = self.index.probe_prepared(pr, exclude)
         shapes = [s for s in self.shapes if s.volume.id not in exclude]
         out += plan_volume_conflicts(plan, pr.tr, 0, shapes, self.settings.minima, self.settings.same_party)
         return sorted(out, key=lambda c: (c.start, c.b))
@@ -104,7 +97,3 @@ def check(ps: PlanSet, settings: EngineSettings | None = None) -> list[Conflict]
     """Every conflict in a document (a one-shot :meth:`Strategic.sweep`)."""
     return Strategic.of(ps, settings).sweep()
 
-
-def shifted(tr: Trajectories, dt: float) -> Trajectories:
-    """``tr`` later by ``dt`` seconds."""
-    return replace(tr, t=tr.t + dt)

@@ -154,9 +154,11 @@ class PlanIndex:
     def probe(self, plan: FlightPlan, exclude: Sequence[str] = ()) -> list[Conflict]:
         """Conflicts of one plan against every indexed plan (``exclude``: ids to ignore,
         e.g. the plan's own earlier version)."""
-        pr = self.prepare(plan)
-        rows = self._probe_rows(pr, exclude, narrow=True)
-        return self._conflicts(rows, pr)
+        return self.probe_prepared(self.prepare(plan), exclude)
+
+    def probe_prepared(self, pr: Probe, exclude: Sequence[str] = ()) -> list[Conflict]:
+        """:meth:`probe` for a plan already cut into pieces by :meth:`prepare`."""
+        return self._conflicts(self.probe_rows(pr, exclude, narrow=True), pr)
 
     # -- internals shared with the resolution search -------------------------------------
     def prepare(self, plan: FlightPlan) -> Probe:
@@ -171,7 +173,7 @@ class PlanIndex:
                 skip[self._ids[pid]] = True
         return skip
 
-    def _probe_rows(self, pr: Probe, exclude: Sequence[str], *, narrow: bool,
+    def probe_rows(self, pr: Probe, exclude: Sequence[str], *, narrow: bool,
                     t_extra: float = 0.0, alt_extra: float = 0.0) -> NDArray[np.float64]:
         tr, g, p = self.tr, self.grid, pr.tr
         # a probe may bring a party the index has not seen: matrices grow in prepare()

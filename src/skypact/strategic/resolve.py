@@ -39,7 +39,7 @@ class Resolution:
 
 
 def _pairs(st: Strategic, pr: Probe, exclude: tuple[str, ...], t_extra: float, alt_extra: float) -> np.ndarray:
-    rows = st.index._probe_rows(pr, exclude, narrow=False, t_extra=t_extra, alt_extra=alt_extra)
+    rows = st.index.probe_rows(pr, exclude, narrow=False, t_extra=t_extra, alt_extra=alt_extra)
     return np.unique(rows[:, 2:4].astype(np.int64), axis=0) if len(rows) else np.zeros((0, 2), dtype=np.int64)
 
 
