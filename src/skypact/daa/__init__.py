@@ -1,0 +1,1 @@
+"""DAIDALUS-compatible batch alerting: ``.daa``/``.xyz`` encounter files in, alerting CSV out."""
