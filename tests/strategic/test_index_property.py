@@ -44,7 +44,8 @@ def scenes(draw: st.DrawFn) -> tuple[list[FlightPlan], EngineSettings]:
                                           vertical=200.0)])
     cell = draw(st.sampled_from([5_000.0, 20_000.0, 50_000.0]))
     return plans, EngineSettings(minima=table, same_party=draw(st.booleans()), cell_m=cell,
-                                 cell_s=draw(st.sampled_from([60.0, 300.0, 900.0])))
+                                 cell_s=draw(st.sampled_from([60.0, 300.0, 900.0])),
+                                 cell_alt_m=draw(st.sampled_from([100.0, 300.0, 1500.0])))
 
 
 def _key(c):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 # Altitudes come from decimal feet; FL360 - FL350 computes to 304.8 m give or take 1e-12 m.
 # A vertical distance within VTOL of the minimum counts as *at* the minimum, which is separated
@@ -158,56 +158,77 @@ def piece_box(t, x, y, z, a, i):
     )
 
 
+# Grid geometry, passed to the kernels as one tuple ``geom``: (origin of the ECEF cell counts (m),
+# ECEF cell size (m), time cell (s), altitude cell (m), cells per ECEF axis, origin of the time cells (s)).
+# Keys are (((it·NALT + ia)·n + ix)·n + iy)·n + iz; build_grid checks that they fit in 63 bits.
+ALT_ORIGIN = -20_000.0
+NALT = 512
+
+
+@njit(cache=True, inline="always")
+def _span(lo, hi, e, origin, size):
+    return math.floor((lo - e - origin) / size), math.floor((hi + e - origin) / size)
+
+
 @njit(cache=True)
-def count_cells(t, x, y, z, a, start, expand, origin, cell, tcell):
-    """Number of grid cells each piece's expanded box touches."""
+def count_cells(t, x, y, z, a, start, expand, aexpand, geom):
+    """Number of grid cells each piece's expanded box touches (space, time and altitude)."""
+    origin, cell, tcell, acell, _, torigin = geom
     n = start.shape[0]
     out = np.empty(n, dtype=np.int64)
     for k in range(n):
-        i = start[k]
+        b = piece_box(t, x, y, z, a, start[k])
         e = expand[k]
-        x0, x1, y0, y1, z0, z1, t0, t1, _, _ = piece_box(t, x, y, z, a, i)
-        nx = math.floor((x1 + e - origin) / cell) - math.floor((x0 - e - origin) / cell) + 1
-        ny = math.floor((y1 + e - origin) / cell) - math.floor((y0 - e - origin) / cell) + 1
-        nz = math.floor((z1 + e - origin) / cell) - math.floor((z0 - e - origin) / cell) + 1
-        nt = math.floor(t1 / tcell) - math.floor(t0 / tcell) + 1
-        out[k] = nx * ny * nz * nt
+        x0, x1 = _span(b[0], b[1], e, origin, cell)
+        y0, y1 = _span(b[2], b[3], e, origin, cell)
+        z0, z1 = _span(b[4], b[5], e, origin, cell)
+        t0, t1 = _span(b[6], b[7], 0.0, torigin, tcell)
+        a0, a1 = _span(b[8], b[9], aexpand[k], ALT_ORIGIN, acell)
+        out[k] = (x1 - x0 + 1) * (y1 - y0 + 1) * (z1 - z0 + 1) * (t1 - t0 + 1) * (a1 - a0 + 1)
     return out
 
 
 @njit(cache=True, inline="always")
-def cell_key(ix, iy, iz, it, ncell):
-    return ((it * ncell + ix) * ncell + iy) * ncell + iz
+def cell_key(ix, iy, iz, it, ia, ncell):
+    return (((it * NALT + ia) * ncell + ix) * ncell + iy) * ncell + iz
 
 
 @njit(cache=True)
-def fill_cells(t, x, y, z, a, start, expand, origin, cell, tcell, ncell, offsets, keys, ids):
+def fill_cells(t, x, y, z, a, start, expand, aexpand, geom, offsets, keys, ids):
     """Write the (cell key, piece) entries of every piece, piece ``k`` from ``offsets[k]``."""
+    origin, cell, tcell, acell, ncell, torigin = geom
     for k in range(start.shape[0]):
-        i = start[k]
+        b = piece_box(t, x, y, z, a, start[k])
         e = expand[k]
-        x0, x1, y0, y1, z0, z1, t0, t1, _, _ = piece_box(t, x, y, z, a, i)
+        x0, x1 = _span(b[0], b[1], e, origin, cell)
+        y0, y1 = _span(b[2], b[3], e, origin, cell)
+        z0, z1 = _span(b[4], b[5], e, origin, cell)
+        t0, t1 = _span(b[6], b[7], 0.0, torigin, tcell)
+        a0, a1 = _span(b[8], b[9], aexpand[k], ALT_ORIGIN, acell)
         m = offsets[k]
-        for it in range(math.floor(t0 / tcell), math.floor(t1 / tcell) + 1):
-            for ix in range(math.floor((x0 - e - origin) / cell), math.floor((x1 + e - origin) / cell) + 1):
-                for iy in range(math.floor((y0 - e - origin) / cell), math.floor((y1 + e - origin) / cell) + 1):
-                    for iz in range(math.floor((z0 - e - origin) / cell), math.floor((z1 + e - origin) / cell) + 1):
-                        keys[m] = cell_key(ix, iy, iz, it, ncell)
-                        ids[m] = k
-                        m += 1
+        for it in range(t0, t1 + 1):
+            for ia in range(a0, a1 + 1):
+                for ix in range(x0, x1 + 1):
+                    for iy in range(y0, y1 + 1):
+                        for iz in range(z0, z1 + 1):
+                            keys[m] = cell_key(ix, iy, iz, it, ia, ncell)
+                            ids[m] = k
+                            m += 1
 
 
 @njit(cache=True, inline="always")
-def _owns(kb, ea, jb, eb, origin, cell, tcell, ncell, key):
+def _owns(kb, ea, eaa, jb, eb, eab, geom, key):
     """True when ``key`` is the cell of the lower corner of the two expanded boxes' overlap.
 
     Each candidate pair is then handled in exactly one cell, so no pair is reported twice.
     """
+    origin, cell, tcell, acell, ncell, torigin = geom
     ix = math.floor((max(kb[0] - ea, jb[0] - eb) - origin) / cell)
     iy = math.floor((max(kb[2] - ea, jb[2] - eb) - origin) / cell)
     iz = math.floor((max(kb[4] - ea, jb[4] - eb) - origin) / cell)
-    it = math.floor(max(kb[6], jb[6]) / tcell)
-    return cell_key(ix, iy, iz, it, ncell) == key
+    it = math.floor((max(kb[6], jb[6]) - torigin) / tcell)
+    ia = math.floor((max(kb[8] - eaa, jb[8] - eab) - ALT_ORIGIN) / acell)
+    return cell_key(ix, iy, iz, it, ia, ncell) == key
 
 
 @njit(cache=True, inline="always")
@@ -249,51 +270,159 @@ def _put(out, n, c0, c1, c2, c3, lo, hi, tc, hc, vc):
 
 
 @njit(cache=True)
-def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
-          hmat, vmat, refbuf, expand, same_party,
-          keys, ids, origin, cell, tcell, ncell):
-    """All piece pairs of different plans in conflict, from the sorted grid entries."""
-    out = np.empty((1024, NCOL), dtype=np.float64)
-    n = 0
-    m = keys.shape[0]
-    r0 = 0
-    while r0 < m:
-        key = keys[r0]
-        r1 = r0 + 1
-        while r1 < m and keys[r1] == key:
-            r1 += 1
-        for p in range(r0, r1):
-            k = ids[p]
-            pk = pplan[k]
-            kb = piece_box(t, x, y, z, a, start[k])
-            for q in range(p + 1, r1):
-                j = ids[q]
-                pj = pplan[j]
-                if pj == pk or (not same_party and plan_party[pj] == plan_party[pk]):
-                    continue
-                jb = piece_box(t, x, y, z, a, start[j])
-                hl, vl = _limits(hmat[plan_party[pk], plan_party[pj]], vmat[plan_party[pk], plan_party[pj]],
-                                 plan_hpad[pk], plan_hpad[pj], plan_vpad[pk], plan_vpad[pj], pref[k] | pref[j], refbuf)
-                if _apart(kb, jb, hl, vl, 0.0, 0.0):
-                    continue
-                if not _owns(kb, expand[k], jb, expand[j], origin, cell, tcell, ncell, key):
-                    continue
-                found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, start[k], t, x, y, z, a, start[j], hl, vl)
-                if found:
+def _run_pairs(key, r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+               hmat, vmat, refbuf, expand, aexpand, same_party, ids, geom, hl_max, vl_max,
+               box, low, owner, party, out, n):
+    """Conflicting pairs among the entries ``r0:r1`` of one cell; counts them from ``n`` and stores
+    those that fit in ``out`` from row ``n``.  Returns the new count.
+
+    The entries' boxes and the lowest cell of each expanded box are gathered first into the
+    scratch arrays, so the quadratic loop reads memory in order.  The ownership test needs no
+    division: ``floor`` is monotone, so the cell of the overlap's lower corner is, axis by axis,
+    the larger of the two boxes' lowest cells.
+    """
+    origin, cell, tcell, acell, ncell, torigin = geom
+    size = r1 - r0
+    rest = key
+    cz = rest % ncell
+    rest //= ncell
+    cy = rest % ncell
+    rest //= ncell
+    cx = rest % ncell
+    rest //= ncell
+    ca = rest % NALT
+    ct = rest // NALT
+    for u in range(size):
+        k = ids[r0 + u]
+        b = piece_box(t, x, y, z, a, start[k])
+        for c in range(10):
+            box[u, c] = b[c]
+        e = expand[k]
+        low[u, 0] = math.floor((b[0] - e - origin) / cell)
+        low[u, 1] = math.floor((b[2] - e - origin) / cell)
+        low[u, 2] = math.floor((b[4] - e - origin) / cell)
+        low[u, 3] = math.floor((b[6] - torigin) / tcell)
+        low[u, 4] = math.floor((b[8] - aexpand[k] - ALT_ORIGIN) / acell)
+        owner[u] = pplan[k]
+        party[u] = plan_party[owner[u]]
+    for u in range(size):
+        pk = owner[u]
+        qa = party[u]
+        for w in range(u + 1, size):
+            if (box[w, 8] - box[u, 9] >= vl_max or box[u, 8] - box[w, 9] >= vl_max
+                    or box[w, 6] >= box[u, 7] or box[u, 6] >= box[w, 7]
+                    or box[w, 0] - box[u, 1] >= hl_max or box[u, 0] - box[w, 1] >= hl_max
+                    or box[w, 2] - box[u, 3] >= hl_max or box[u, 2] - box[w, 3] >= hl_max
+                    or box[w, 4] - box[u, 5] >= hl_max or box[u, 4] - box[w, 5] >= hl_max):
+                continue
+            pj = owner[w]
+            qb = party[w]
+            if pj == pk or (not same_party and qa == qb):
+                continue
+            if (max(low[u, 4], low[w, 4]) != ca or max(low[u, 0], low[w, 0]) != cx
+                    or max(low[u, 1], low[w, 1]) != cy or max(low[u, 2], low[w, 2]) != cz
+                    or max(low[u, 3], low[w, 3]) != ct):
+                continue
+            k = ids[r0 + u]
+            j = ids[r0 + w]
+            hl, vl = _limits(hmat[qa, qb], vmat[qa, qb], plan_hpad[pk], plan_hpad[pj], plan_vpad[pk],
+                             plan_vpad[pj], pref[k] | pref[j], refbuf)
+            found, lo, hi, tc, hc, vc = piece_interval(t, x, y, z, a, start[k], t, x, y, z, a, start[j], hl, vl)
+            if found:
+                if n < out.shape[0]:
                     if pk < pj:
-                        out = _put(out, n, pk, pj, k, j, lo, hi, tc, hc, vc)
+                        row = (float(pk), float(pj), float(k), float(j))
                     else:
-                        out = _put(out, n, pj, pk, j, k, lo, hi, tc, hc, vc)
-                    n += 1
-        r0 = r1
-    return out[:n]
+                        row = (float(pj), float(pk), float(j), float(k))
+                    out[n, 0] = row[0]
+                    out[n, 1] = row[1]
+                    out[n, 2] = row[2]
+                    out[n, 3] = row[3]
+                    out[n, 4] = lo
+                    out[n, 5] = hi
+                    out[n, 6] = tc
+                    out[n, 7] = hc
+                    out[n, 8] = vc
+                n += 1
+    return n
+
+
+@njit(cache=True, parallel=True)
+def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+          hmat, vmat, refbuf, expand, aexpand, same_party, keys, ids, geom):
+    """All piece pairs of different plans in conflict, from the sorted grid entries.
+
+    Cells are shared among threads in 256 chunks, each writing into its own buffer; a chunk
+    whose buffer overflows is redone alone into its exact place.  The rows come out in cell
+    order whatever the number of threads.
+    """
+    m = keys.shape[0]
+    if m == 0:
+        return np.empty((0, NCOL), dtype=np.float64)
+    # upper bounds of every pair's limits: a first box test with them reads no per-plan data
+    hl_max = np.max(hmat) + 2.0 * (np.max(plan_hpad) if plan_hpad.shape[0] else 0.0)
+    vl_max = np.max(vmat) + 2.0 * (np.max(plan_vpad) if plan_vpad.shape[0] else 0.0) + refbuf
+    # cell runs
+    nr = 1
+    for i in range(1, m):
+        if keys[i] != keys[i - 1]:
+            nr += 1
+    bounds = np.empty(nr + 1, dtype=np.int64)
+    bounds[0] = 0
+    r = 1
+    biggest = 1
+    for i in range(1, m):
+        if keys[i] != keys[i - 1]:
+            bounds[r] = i
+            biggest = max(biggest, i - bounds[r - 1])
+            r += 1
+    bounds[nr] = m
+    biggest = max(biggest, m - bounds[nr - 1])
+    chunks = min(nr, 256)
+    cap = 512
+    counts = np.zeros(chunks, dtype=np.int64)
+    buffers = np.empty((chunks, cap, NCOL), dtype=np.float64)
+    for c in prange(chunks):
+        box = np.empty((biggest, 10), dtype=np.float64)
+        low = np.empty((biggest, 5), dtype=np.int64)
+        owner = np.empty(biggest, dtype=np.int64)
+        party = np.empty(biggest, dtype=np.int64)
+        n = 0
+        for q in range(c * nr // chunks, (c + 1) * nr // chunks):
+            r0 = bounds[q]
+            r1 = bounds[q + 1]
+            if r1 - r0 > 1:
+                n = _run_pairs(keys[r0], r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad,
+                               plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, ids, geom, hl_max,
+                               vl_max, box, low, owner, party, buffers[c], n)
+        counts[c] = n
+    out = np.empty((np.sum(counts), NCOL), dtype=np.float64)
+    box = np.empty((biggest, 10), dtype=np.float64)
+    low = np.empty((biggest, 5), dtype=np.int64)
+    owner = np.empty(biggest, dtype=np.int64)
+    party = np.empty(biggest, dtype=np.int64)
+    off = 0
+    for c in range(chunks):
+        if counts[c] <= cap:
+            out[off:off + counts[c]] = buffers[c, :counts[c]]
+        else:  # this chunk's buffer overflowed: redo it into its exact place
+            n = 0
+            view = out[off:off + counts[c]]
+            for q in range(c * nr // chunks, (c + 1) * nr // chunks):
+                r0 = bounds[q]
+                r1 = bounds[q + 1]
+                if r1 - r0 > 1:
+                    n = _run_pairs(keys[r0], r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad,
+                                   plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, ids, geom, hl_max,
+                                   vl_max, box, low, owner, party, view, n)
+        off += counts[c]
+    return out
 
 
 @njit(cache=True)
-def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand,
+def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand, p_aexpand,
           t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad, plan_skip,
-          hrow, vrow, refbuf, expand, same_party,
-          keys, ids, origin, cell, tcell, ncell, t_extra, alt_extra, narrow):
+          hrow, vrow, refbuf, expand, aexpand, same_party, keys, ids, geom, t_extra, alt_extra, narrow):
     """Conflicting piece pairs between one probe trajectory and the indexed pieces.
 
     With ``narrow`` false, returns instead every candidate (probe piece, indexed piece) whose
@@ -304,38 +433,46 @@ def probe(pt, px, py, pz, pa, pref_probe, p_hpad, p_vpad, p_party, p_expand,
     n = 0
     m = keys.shape[0]
     e = p_expand
+    origin, cell, tcell, acell, ncell, torigin = geom
     for k in range(pt.shape[0] - 1):
         kb = piece_box(pt, px, py, pz, pa, k)
-        for it in range(math.floor(kb[6] / tcell), math.floor((kb[7] + t_extra) / tcell) + 1):
-            for ix in range(math.floor((kb[0] - e - origin) / cell), math.floor((kb[1] + e - origin) / cell) + 1):
-                for iy in range(math.floor((kb[2] - e - origin) / cell), math.floor((kb[3] + e - origin) / cell) + 1):
-                    for iz in range(math.floor((kb[4] - e - origin) / cell),
-                                    math.floor((kb[5] + e - origin) / cell) + 1):
-                        key = cell_key(ix, iy, iz, it, ncell)
-                        q = np.searchsorted(keys, key)
-                        while q < m and keys[q] == key:
-                            j = ids[q]
-                            q += 1
-                            pj = pplan[j]
-                            qb = plan_party[pj]
-                            if plan_skip[pj] or (not same_party and qb == p_party):
-                                continue
-                            jb = piece_box(t, x, y, z, a, start[j])
-                            hl, vl = _limits(hrow[qb], vrow[qb], p_hpad, plan_hpad[pj], p_vpad, plan_vpad[pj],
-                                             pref_probe[k] | pref[j], refbuf)
-                            if _apart(kb, jb, hl, vl, t_extra, alt_extra):
-                                continue
-                            if not _owns(kb, e, jb, expand[j], origin, cell, tcell, ncell, key):
-                                continue
-                            if not narrow:
-                                out = _put(out, n, -1, pj, k, j, 0.0, 0.0, 0.0, 0.0, 0.0)
-                                n += 1
-                                continue
-                            found, lo, hi, tc, hc, vc = piece_interval(
-                                pt, px, py, pz, pa, k, t, x, y, z, a, start[j], hl, vl)
-                            if found:
-                                out = _put(out, n, -1, pj, k, j, lo, hi, tc, hc, vc)
-                                n += 1
+        x0, x1 = _span(kb[0], kb[1], e, origin, cell)
+        y0, y1 = _span(kb[2], kb[3], e, origin, cell)
+        z0, z1 = _span(kb[4], kb[5], e, origin, cell)
+        t0, t1 = _span(kb[6], kb[7] + t_extra, 0.0, torigin, tcell)
+        a0, a1 = _span(kb[8] - alt_extra, kb[9] + alt_extra, p_aexpand, ALT_ORIGIN, acell)
+        kbo = (kb[0], kb[1], kb[2], kb[3], kb[4], kb[5], kb[6], kb[7] + t_extra, kb[8] - alt_extra,
+               kb[9] + alt_extra)
+        for it in range(t0, t1 + 1):
+            for ia in range(a0, a1 + 1):
+                for ix in range(x0, x1 + 1):
+                    for iy in range(y0, y1 + 1):
+                        for iz in range(z0, z1 + 1):
+                            key = cell_key(ix, iy, iz, it, ia, ncell)
+                            q = np.searchsorted(keys, key)
+                            while q < m and keys[q] == key:
+                                j = ids[q]
+                                q += 1
+                                pj = pplan[j]
+                                qb = plan_party[pj]
+                                if plan_skip[pj] or (not same_party and qb == p_party):
+                                    continue
+                                jb = piece_box(t, x, y, z, a, start[j])
+                                hl, vl = _limits(hrow[qb], vrow[qb], p_hpad, plan_hpad[pj], p_vpad, plan_vpad[pj],
+                                                 pref_probe[k] | pref[j], refbuf)
+                                if _apart(kb, jb, hl, vl, t_extra, alt_extra):
+                                    continue
+                                if not _owns(kbo, e, p_aexpand, jb, expand[j], aexpand[j], geom, key):
+                                    continue
+                                if not narrow:
+                                    out = _put(out, n, -1, pj, k, j, 0.0, 0.0, 0.0, 0.0, 0.0)
+                                    n += 1
+                                    continue
+                                found, lo, hi, tc, hc, vc = piece_interval(
+                                    pt, px, py, pz, pa, k, t, x, y, z, a, start[j], hl, vl)
+                                if found:
+                                    out = _put(out, n, -1, pj, k, j, lo, hi, tc, hc, vc)
+                                    n += 1
     return out[:n]
 
 

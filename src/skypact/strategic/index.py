@@ -46,6 +46,7 @@ class EngineSettings:
     same_party: bool = False
     cell_m: float = 50_000.0
     cell_s: float = 900.0
+    cell_alt_m: float = 100_000.0  #: altitude bins; climbs span many, so one bin suits plans best
 
     @property
     def piece_m(self) -> float:
@@ -85,6 +86,12 @@ class PartyMinima:
         return self.codes[party]
 
     @property
+    def aexpand_base(self) -> float:
+        """Half of the largest vertical limit (minimum plus reference buffer): the shared part of
+        every altitude expansion of a box."""
+        return 0.5 * self.table.largest_vertical + 1.0
+
+    @property
     def expand_base(self) -> float:
         """Half of the largest inflated horizontal limit: the shared part of every box expansion."""
         hmax = self.table.largest_horizontal
@@ -93,21 +100,32 @@ class PartyMinima:
 
 @dataclass(frozen=True, eq=False)
 class Grid:
+    """Sorted (cell key, piece) entries, and the cell geometry the kernels read as one tuple."""
+
     keys: NDArray[np.int64]
     ids: NDArray[np.int64]
-    ncell: int
+    geom: tuple[float, float, float, float, int, float]
 
 
-def _build_grid(tr: Trajectories, expand: NDArray[np.float64], s: EngineSettings) -> Grid:
-    ncell = int(np.ceil(-2 * ORIGIN / s.cell_m)) + 4
-    counts = K.count_cells(tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, expand, ORIGIN, s.cell_m, s.cell_s)
+def build_grid(tr: Trajectories, expand: NDArray[np.float64], aexpand: NDArray[np.float64],
+               cell_m: float, cell_s: float, cell_alt_m: float) -> Grid:
+    """Enter every piece, its box grown by ``expand`` (ECEF axes) and ``aexpand`` (altitude), into
+    each cell of ECEF space × time × altitude it touches; sort the entries by cell."""
+    ncell = int(np.ceil(-2 * ORIGIN / cell_m)) + 4
+    t0 = float(tr.t.min()) if len(tr.t) else 0.0
+    span = float(tr.t.max()) - t0 if len(tr.t) else 0.0
+    # Time cells are counted from the earliest breakpoint.  The index's own keys must not wrap
+    # around (the sweep decodes them); a probe's may, harmlessly: it only compares keys.
+    if (span / cell_s + 2) * K.NALT * float(ncell) ** 3 >= 2.0**62:
+        raise ValueError("grid too fine for 63-bit cell keys: use larger cells")
+    geom = (ORIGIN, float(cell_m), float(cell_s), float(cell_alt_m), ncell, t0)
+    counts = K.count_cells(tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, expand, aexpand, geom)
     offsets = np.concatenate(([0], np.cumsum(counts)))
     keys = np.empty(int(offsets[-1]), dtype=np.int64)
     ids = np.empty(int(offsets[-1]), dtype=np.int64)
-    K.fill_cells(tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, expand, ORIGIN, s.cell_m, s.cell_s, ncell,
-                 offsets, keys, ids)
+    K.fill_cells(tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, expand, aexpand, geom, offsets, keys, ids)
     order = np.argsort(keys, kind="stable")
-    return Grid(keys[order], ids[order], ncell)
+    return Grid(keys[order], ids[order], geom)
 
 
 class PlanIndex:
@@ -124,7 +142,9 @@ class PlanIndex:
         self.plan_party = np.array([self.parties.code(p.party) for p in self.plans], dtype=np.int32)
         self.tr = build_trajectories(self.plans, self.settings.piece_m) if self.plans else _empty()
         self.expand = (self.parties.expand_base + self.tr.hpad)[self.tr.plan]
-        self.grid = _build_grid(self.tr, self.expand, self.settings)
+        self.aexpand = (self.parties.aexpand_base + self.tr.vpad)[self.tr.plan]
+        self.grid = build_grid(self.tr, self.expand, self.aexpand, self.settings.cell_m, self.settings.cell_s,
+                               self.settings.cell_alt_m)
         self._ids = {p.id: i for i, p in enumerate(self.plans)}
 
     def __len__(self) -> int:
@@ -136,8 +156,7 @@ class PlanIndex:
         tr, g = self.tr, self.grid
         rows = K.sweep(tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, tr.plan, tr.ref, self.plan_party,
                        tr.hpad, tr.vpad, self.parties.h, self.parties.v, self.settings.minima.reference_buffer,
-                       self.expand, self.settings.same_party, g.keys, g.ids, ORIGIN,
-                       self.settings.cell_m, self.settings.cell_s, g.ncell)
+                       self.expand, self.aexpand, self.settings.same_party, g.keys, g.ids, g.geom)
         return self._conflicts(rows, None)
 
     def brute_force(self) -> list[Conflict]:
@@ -180,10 +199,11 @@ class PlanIndex:
         hpad, vpad = float(p.hpad[0]), float(p.vpad[0])
         rows: NDArray[np.float64] = K.probe(
             p.t, p.x, p.y, p.z, p.alt, p.ref, hpad, vpad, pr.code, self.parties.expand_base + hpad,
+            self.parties.aexpand_base + vpad,
             tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, tr.plan, tr.ref, self.plan_party, tr.hpad, tr.vpad,
             self._skip(exclude), self.parties.h[pr.code], self.parties.v[pr.code],
-            self.settings.minima.reference_buffer, self.expand, self.settings.same_party, g.keys, g.ids, ORIGIN,
-            self.settings.cell_m, self.settings.cell_s, g.ncell, t_extra, alt_extra, narrow)
+            self.settings.minima.reference_buffer, self.expand, self.aexpand, self.settings.same_party,
+            g.keys, g.ids, g.geom, t_extra, alt_extra, narrow)
         return rows
 
     def _conflicts(self, rows: NDArray[np.float64], pr: Probe | None) -> list[Conflict]:
