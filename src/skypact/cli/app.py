@@ -6,6 +6,7 @@ import typer
 
 from skypact.cli.bench import bench_app
 from skypact.cli.check import check
+from skypact.cli.conflicts import conflicts
 from skypact.cli.daa import daa_alert
 from skypact.cli.files import convert, demo_data, schema, validate
 
@@ -23,6 +24,7 @@ app.command("convert")(convert)
 app.command("schema")(schema)
 app.command("demo-data")(demo_data)
 app.command("daa-alert")(daa_alert)
+app.command("conflicts")(conflicts)
 app.add_typer(bench_app, name="bench")
 
 

@@ -1,0 +1,1 @@
+"""Adapters that read outside formats into core objects (files in, arrays out)."""
