@@ -25,7 +25,9 @@ test: lint
 	$(BIN)/python -m pytest -q --durations=20
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/skypact bench strategic --flights 35000 --seed 1
+	$(BIN)/skypact bench tactical --seed 1
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -69,3 +69,14 @@ def test_daa_alert_ownship_and_all_pairs(tmp_path: Path) -> None:
     r = runner.invoke(app, ["daa-alert", str(src), "--preset", "cd3d", "--all-pairs"])
     assert len(r.stdout.splitlines()) == 2 + 6
     assert runner.invoke(app, ["daa-alert", str(src), "--ownship", "NOPE"]).exit_code == 2
+
+
+def test_bench_tactical_one_size_json() -> None:
+    import json
+
+    r = runner.invoke(app, ["bench", "tactical", "--n", "400", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    for key in ("n", "pairs", "cycle_s_median", "cycle_s_min", "jit_s", "max_rss_mb"):
+        assert key in doc
+    assert doc["n"] == 400

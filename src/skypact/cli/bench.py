@@ -44,3 +44,45 @@ def strategic(
     for k, v in res.items():
         tab.add_row(k, str(v))
     out.print(tab)
+
+
+@bench_app.command("tactical")
+def tactical(
+    n: Annotated[int | None, typer.Option("--n", help="Only this many random aircraft (1000 NM box).")] = None,
+    states: Annotated[Path | None, typer.Option("--states", help="Time cycles on this state file instead.")]
+    = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Whole-region detection cycles (N = 1,000 to 30,000, and 5,000 dense) with BlueSky as peer."""
+    from skypact.benchmarks.tactical import run
+    from skypact.ingest.states import read_states
+
+    try:
+        st = read_states(states) if states else None
+    except InputError as e:
+        raise fail(e) from None
+    sizes = ((n, 1000.0),) if n else ((1000, 1000.0), (5000, 1000.0), (10_000, 1000.0), (30_000, 1000.0),
+                                      (5000, 200.0))
+    with err.status("…") as status:
+        res = run(sizes, seed=seed, states=st, step=lambda m: status.update(m))
+    if as_json:
+        if n or st is not None:  # one size: its figures at the top level too
+            res = {**res["sizes"][0], **res}
+        typer.echo(json.dumps(res, indent=2))
+        return
+    tab = Table(title="skypact bench tactical (H 5 NM, V 1000 ft, look-ahead 300 s)")
+    for col in ("N", "box", "pairs", "cycle ms (median/min)", "1st call +s", "BlueSky numpy / C s", "speed-up ×",
+                "pairs both/ours/theirs"):
+        tab.add_column(col)
+    for r in res["sizes"]:
+        b = r.get("bluesky") or {}
+        tab.add_row(str(r["n"]), f"{r['box_nm']:g} NM" if r["box_nm"] else "file", str(r["pairs"]),
+                    f"{r['cycle_s_median'] * 1e3:.1f} / {r['cycle_s_min'] * 1e3:.1f}", f"{r['first_call_extra_s']:.3f}",
+                    f"{b['numpy_s']} / {b['c_s']}" if b else "-",
+                    f"{b['speedup_vs_numpy']} / {b['speedup_vs_c']}" if b else "-",
+                    f"{b['common']}/{b['only_skypact']}/{b['only_bluesky']}" if b else "-")
+    out.print(tab)
+    out.print(f"JIT or cache load: {res['jit_s']} s; RSS above baseline after JIT: {res['rss_above_baseline_mb']} MB; "
+              f"peak {res['max_rss_mb']} MB; "
+              f"machine {res['machine']}")
