@@ -28,6 +28,8 @@ def daa_alert(
     ownship: Annotated[str | None, typer.Option("--ownship", help="Aircraft to use as ownship "
                                                 "(default: the first of the file).")] = None,
     all_pairs: Annotated[bool, typer.Option("--all-pairs", help="Every aircraft in turn is the ownship.")] = False,
+    hysteresis: Annotated[bool, typer.Option("--hysteresis", help="Stateful levels: early alerting times, "
+                                             "2-of-4 M-of-N, 4 s persistence, 5 s hysteresis.")] = False,
 ) -> None:
     """Alert levels and times to volume, exactly as DAIDALUS's DaidalusAlerting writes them.
 
@@ -37,6 +39,7 @@ def daa_alert(
     from skypact.daa.reader import read_encounter
     from skypact.daa.run import alert_rows, to_csv
     from skypact.tactical.alerting import PRESETS
+    from skypact.tactical.hysteresis import StatefulParams
 
     try:
         try:
@@ -49,7 +52,7 @@ def daa_alert(
     except InputError as e:
         raise fail(e) from None
     p = PRESETS[preset.value]
-    csv_text = to_csv(alert_rows(enc, p, ownship, all_pairs), p)
+    csv_text = to_csv(alert_rows(enc, p, ownship, all_pairs, StatefulParams() if hysteresis else None), p)
     if output is None:
         sys.stdout.write(csv_text)
     else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from skypact.daa.reader import Encounter, Report
 from skypact.tactical.alerting import Preset, alert_level
 from skypact.tactical.detectors import Relative
+from skypact.tactical.hysteresis import PairFilter, StatefulParams, raised_levels
 from skypact.tactical.numeric import almost_equals
 from skypact.tactical.projection import GeoState, Vec3, project_state
 from skypact.units import FPM, FT, KT, NM
@@ -42,10 +43,13 @@ def _state(rep: Report, geodesic: bool, wind: tuple[float, float], origin: tuple
     return rep.pos, (ve, vn, vz)
 
 
-def alert_rows(enc: Encounter, preset: Preset, ownship: str | None = None, all_pairs: bool = False) -> Iterator[Row]:
+def alert_rows(enc: Encounter, preset: Preset, ownship: str | None = None, all_pairs: bool = False,
+               stateful: StatefulParams | None = None) -> Iterator[Row]:
     """Alerting rows of every step, ownship first (or ``ownship``; with ``all_pairs`` every
-    aircraft in turn is the ownship)."""
+    aircraft in turn is the ownship).  With ``stateful``, each pair's level goes through the
+    filter of :mod:`skypact.tactical.hysteresis`."""
     wind = (0.0, 0.0)
+    filters: dict[tuple[str, str], PairFilter] = {}
     for t in enc.times():
         step = enc.steps[t]
         present = [n for n in enc.order if n in step]
@@ -82,6 +86,11 @@ def alert_rows(enc: Encounter, preset: Preset, ownship: str | None = None, all_p
                 rel = Relative(op[0] - ip[0], op[1] - ip[1], sz, ov[0] - iv[0], ov[1] - iv[1],
                                ov[2] - iv[2], ov, iv)
                 level, times = alert_level(alerter, rel, preset.lookahead)
+                if stateful is not None:
+                    f = filters.setdefault((own, name), PairFilter(stateful))
+                    raised = raised_levels(times, [lv.alerting_time for lv in alerter.levels],
+                                           [lv.early for lv in alerter.levels], f.issued)
+                    level = f.step(t, raised)
                 yield Row(t, own, name, idx, level, times, rel, preset.lookahead, preset.taumod_dthr)
 
 
