@@ -1,13 +1,14 @@
-"""The broad phase: a uniform grid over ECEF space × time, and the two entry points.
+"""The broad phase: a uniform grid over ECEF space × time × altitude, and the two entry points.
 
 **Why it never drops a conflict.**  Let pieces ``i`` (plan ``a``) and ``j`` (plan ``b``) be
 in conflict at time ``t``: both pieces exist at ``t`` and the ground points ``p`` of ``a`` and
 ``q`` of ``b`` satisfy ``|p - q| < H_ab + hpad_a + hpad_b + ε`` (the horizontal limit the
 narrow phase uses).  Each piece's box (its two end points' bounding box, convex, so it holds
 every point of the piece) is expanded by ``e_i = (H_max + ε)/2 + hpad_a`` on every axis, with
-``H_max`` the largest horizontal minimum of the table.  On each axis
-``|p_k - q_k| <= |p - q| < e_i + e_j``, so the expanded boxes overlap; their time spans both
-contain ``t``.  The lower corner ``c`` of the overlap of the expanded boxes (and time spans)
+``H_max`` the largest horizontal minimum of the table, and its altitude span by
+``f_i = (V_max + buffer)/2 + vpad_a``.  On each axis ``|p_k - q_k| <= |p - q| < e_i + e_j``,
+and ``|alt_a - alt_b| < V + vpads + buffer <= f_i + f_j``, so the expanded boxes overlap; their
+time spans both contain ``t``.  The lower corner ``c`` of the overlap of the expanded boxes (and time spans)
 lies in both, so the grid cell of ``c`` was filled with both pieces when the grid was built
 (each piece is entered in every cell its expanded box touches, with the same ``floor``).
 That pair is therefore examined in that cell, and only there (the ``_owns`` test), so it is
