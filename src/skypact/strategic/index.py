@@ -125,7 +125,7 @@ def build_grid(tr: Trajectories, expand: NDArray[np.float64], aexpand: NDArray[n
     keys = np.empty(int(offsets[-1]), dtype=np.int64)
     ids = np.empty(int(offsets[-1]), dtype=np.int64)
     K.fill_cells(tr.t, tr.x, tr.y, tr.z, tr.alt, tr.start, expand, aexpand, geom, offsets, keys, ids)
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # entries of one cell may come in any order: nothing depends on it
     return Grid(keys[order], ids[order], geom)
 
 
