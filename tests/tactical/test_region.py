@@ -70,9 +70,21 @@ def brute(s: States, h: float = H, v: float = V) -> dict[tuple[int, int], tuple[
 def scenes(draw: st.DrawFn) -> tuple[States, RegionSettings]:
     lat0 = draw(st.floats(-80, 80))
     lon0 = draw(st.floats(-180, 180))
-    x0 = float(_ecef(np.array([lat0]), np.array([lon0]))[0, 0])
+    x0, y0, _ = (float(c) for c in _ecef(np.array([lat0]), np.array([lon0]))[:, 0])
     k = draw(st.integers(60, 600))
     cell = (x0 - ORIGIN) / k  # a cell boundary passes exactly through the first aircraft
+    if draw(st.booleans()):
+        # a cell corner: move the first aircraft to where an x and a y boundary meet on the surface
+        ky = round((y0 - ORIGIN) / cell)
+        yb = ORIGIN + ky * cell
+        a_, f_ = 6378137.0, 1 / 298.257223563
+        b_ = a_ * (1 - f_)
+        rho2 = x0 * x0 + yb * yb
+        if rho2 < a_ * a_:
+            zb = math.copysign(b_ * math.sqrt(1 - rho2 / (a_ * a_)), lat0)
+            lon0, lat0, _ = pyproj.Transformer.from_crs("EPSG:4978", "EPSG:4979", always_xy=True).transform(
+                x0, yb, zb)
+            event("first aircraft on a cell corner")
     alt0 = draw(st.sampled_from([3000.0, 6000.0, 9000.0]))
     acell = (alt0 - ALT_ORIGIN) / draw(st.integers(10, 60))
     n = draw(st.integers(2, 25))
