@@ -53,14 +53,3 @@ class Conflict:
     @property
     def duration_s(self) -> float:
         return self.end - self.start
-
-    def swapped(self) -> Conflict:
-        """The same conflict seen from ``b``."""
-        return Conflict(self.kind, self.b, self.a, self.party_b, self.party_a, self.start, self.end,
-                        self.closest_time, self.closest_lat, self.closest_lon, self.horizontal_m,
-                        self.vertical_m, self.minimum_h_m, self.minimum_v_m)
-
-    def key(self) -> tuple[str, str, str]:
-        """Order-free identity of the pair."""
-        lo, hi = sorted((self.a, self.b))
-        return (self.kind.value, lo, hi)

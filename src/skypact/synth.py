@@ -23,7 +23,7 @@ from skypact.plans.model import (
     Uncertainty,
     Waypoint,
 )
-from skypact.units import FT, KT, NM
+from skypact.units import KT, NM
 
 __all__ = ["DAY0", "demo_planset", "european_day", "random_plan"]
 
@@ -129,6 +129,3 @@ def demo_planset(seed: int = 1) -> PlanSet:
     ]
     return PlanSet(plans=plans, volumes=volumes)
 
-
-def cruise_ft(plan: FlightPlan) -> float:
-    return max(w.alt.metres for w in plan.waypoints) / FT

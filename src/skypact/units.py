@@ -13,19 +13,4 @@ FPM = FT / 60.0  #: metres per second per foot-per-minute
 FL = 100.0 * FT  #: metres per flight level
 KMH = 1000.0 / 3600.0  #: metres per second per km/h
 
-__all__ = ["FL", "FPM", "FT", "KMH", "KT", "NM", "ft", "kt", "nm"]
-
-
-def ft(metres: float) -> float:
-    """Metres to feet."""
-    return metres / FT
-
-
-def nm(metres: float) -> float:
-    """Metres to nautical miles."""
-    return metres / NM
-
-
-def kt(mps: float) -> float:
-    """Metres per second to knots."""
-    return mps / KT
+__all__ = ["FL", "FPM", "FT", "KMH", "KT", "NM"]

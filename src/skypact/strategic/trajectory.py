@@ -70,9 +70,6 @@ class Trajectories:
         t = self.t[sl]
         return tuple(float(np.interp(when, t, v[sl])) for v in (self.x, self.y, self.z, self.alt))  # type: ignore[return-value]
 
-    def span(self, p: int) -> tuple[float, float]:
-        return float(self.t[self.offsets[p]]), float(self.t[self.offsets[p + 1] - 1])
-
 
 def _flatten(plans: Sequence[FlightPlan]) -> tuple[FloatArray, ...]:
     rows = [(w.lat, w.lon, w.time.timestamp(), w.alt.metres, REF_BITS[w.alt.ref])
