@@ -9,7 +9,8 @@ from pathlib import Path
 
 SRC = Path(__file__).parents[1] / "src" / "skypact"
 CORE = ["geo", "plans", "strategic", "conflicts.py", "minima.py", "units.py", "errors.py", "i18n", "synth.py"]
-EDGE_MODULES = ("skypact.cli", "skypact.report", "skypact.benchmarks", "typer", "rich", "fastapi", "sqlalchemy")
+EDGE_MODULES = ("skypact.cli", "skypact.report", "skypact.benchmarks", "skypact.service", "skypact.api",
+                "skypact.store", "typer", "rich", "fastapi", "sqlalchemy")
 
 
 def _imports(path: Path) -> set[str]:

@@ -22,12 +22,17 @@ from typing import Any
 from skypact.i18n import N_, Lang, render
 
 __all__ = [
+    "AccessError",
+    "AuthError",
     "FormatError",
     "InputError",
     "Location",
     "MinimaError",
+    "NotFoundError",
     "PlanError",
+    "ServiceError",
     "SkypactError",
+    "StateError",
     "VolumeError",
 ]
 
@@ -99,3 +104,25 @@ class VolumeError(InputError):
 
 class MinimaError(InputError):
     """A separation-minima table that cannot be used."""
+
+
+class ServiceError(SkypactError):
+    """A request the service refuses; ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+
+
+class AuthError(ServiceError):
+    status = 401
+
+
+class AccessError(ServiceError):
+    status = 403
+
+
+class NotFoundError(ServiceError):
+    status = 404
+
+
+class StateError(ServiceError):
+    status = 409

@@ -9,6 +9,7 @@ from skypact.cli.check import check
 from skypact.cli.conflicts import conflicts
 from skypact.cli.daa import daa_alert
 from skypact.cli.files import convert, demo_data, schema, validate
+from skypact.cli.serve import admin_app, serve
 
 app = typer.Typer(
     name="skypact",
@@ -26,6 +27,8 @@ app.command("demo-data")(demo_data)
 app.command("daa-alert")(daa_alert)
 app.command("conflicts")(conflicts)
 app.add_typer(bench_app, name="bench")
+app.command("serve")(serve)
+app.add_typer(admin_app, name="admin")
 
 
 def main() -> None:

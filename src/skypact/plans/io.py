@@ -34,7 +34,7 @@ from skypact.plans.model import AltRef, AltUnit, Circle, FlightPlan, PlanSet, Re
 from skypact.plans.validate import DEFAULT_MAX_SPEED_KT, validate_planset
 from skypact.units import FL, FT
 
-__all__ = ["read_csv", "read_file", "read_files", "read_geojson", "read_json",
+__all__ = ["pydantic_error", "read_csv", "read_file", "read_files", "read_geojson", "read_json",
            "to_csv", "to_geojson", "to_json"]
 
 CSV_COLUMNS = ("plan_id", "party", "callsign", "seq", "time", "lat", "lon", "alt_ft")
@@ -64,8 +64,7 @@ def _from_validation(err: ValidationError, raw: Any, file: str | None) -> InputE
     """The first pydantic error as a located, bilingual :class:`InputError`."""
     e = err.errors()[0]
     loc = list(e["loc"])
-    item = waypoint = None
-    kind = None
+    item = kind = None
     # skypact JSON: ("plans", i, "waypoints", j, ...) or ("volumes", i, ...)
     if len(loc) >= 2 and loc[0] in ("plans", "volumes") and isinstance(loc[1], int):
         try:
@@ -74,14 +73,19 @@ def _from_validation(err: ValidationError, raw: Any, file: str | None) -> InputE
             item = f"#{loc[1] + 1}"
         kind = "plan" if loc[0] == "plans" else "volume"
         loc = loc[2:]
-    if len(loc) >= 2 and loc[0] == "waypoints" and isinstance(loc[1], int):
-        waypoint = loc[1]
+    return pydantic_error(e["type"], e["msg"], loc, Location(file=file, item=item, kind=kind))
+
+
+def pydantic_error(kind: str, msg: str, loc: list[Any], where: Location) -> FormatError:
+    """One pydantic error (type, message, remaining location) as a bilingual :class:`FormatError`."""
+    if len(loc) >= 2 and loc[0] == "waypoints" and isinstance(loc[1], int) and where.waypoint is None:
+        where = Location(where.file, where.item, loc[1], None, where.kind)
         loc = loc[2:]
     field = ".".join(str(x) for x in loc if not str(x).startswith("function-")) or None
-    msgid = _PYDANTIC_MESSAGES.get(e["type"])
-    where = Location(file=file, item=item, waypoint=waypoint, field=field, kind=kind)
+    where = Location(where.file, where.item, where.waypoint, field, where.kind)
+    msgid = _PYDANTIC_MESSAGES.get(kind)
     if msgid is None:
-        return FormatError(N_("invalid value ({detail})"), where, detail=e["msg"])
+        return FormatError(N_("invalid value ({detail})"), where, detail=msg)
     return FormatError(msgid, where)
 
 

@@ -1,0 +1,1 @@
+"""The HTTP edge (FastAPI): a thin layer over :mod:`skypact.service`."""

@@ -1,0 +1,25 @@
+"""Service settings, read only at entry points (CLI) and passed down."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = "sqlite:///var/skypact.db"
+    token_key_file: Path = Path("var/token.key")
+    token_ttl_s: int = 3600
+    max_body_bytes: int = 1_000_000
+
+    def token_key(self) -> bytes:
+        """The server's token-signing key, created on first use and kept in ``token_key_file``."""
+        if not self.token_key_file.exists():
+            self.token_key_file.parent.mkdir(parents=True, exist_ok=True)
+            self.token_key_file.write_text(secrets.token_hex(32))
+            self.token_key_file.chmod(0o600)
+        return bytes.fromhex(self.token_key_file.read_text().strip())

@@ -1,0 +1,39 @@
+"""Engine creation and the schema migration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select
+
+from skypact.store.tables import SCHEMA_VERSION, metadata, schema_version
+
+__all__ = ["connect"]
+
+
+def connect(url: str) -> Engine:
+    """An engine for ``url`` (``sqlite:///var/skypact.db`` or ``postgresql+psycopg://…``), migrated."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+    migrate(engine)
+    return engine
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    with engine.begin() as conn:
+        found = 0
+        if inspect(conn).has_table("skypact_schema"):
+            found = max((r[0] for r in conn.execute(select(schema_version.c.version))), default=0)
+        if found < 1:
+            metadata.create_all(conn)
+            conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+        return found

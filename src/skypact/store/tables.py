@@ -1,0 +1,49 @@
+"""Tables.  Schema version 1; ``skypact_schema`` records the version applied."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
+
+parties = Table(
+    "parties", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("lang", String(2), nullable=False, default="en"),
+    Column("units", String(16), nullable=False, default="imperial"),
+    Column("max_priority", Integer, nullable=False, default=0),
+    Column("suspended", Boolean, nullable=False, default=False),
+)
+
+credentials = Table(
+    "credentials", metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("secret_hash", String(128), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+plans = Table(
+    "plans", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("t_start", Float, nullable=False, index=True),
+    Column("t_end", Float, nullable=False, index=True),
+    Column("extents", JSON, nullable=False),
+)
+
+conflicts = Table(
+    "conflicts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_a", String(64), nullable=False, index=True),
+    Column("plan_b", String(64), nullable=False, index=True),
+    Column("record", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)

@@ -1,0 +1,150 @@
+"""The HTTP API on the embedded store: filing with the conflict check, access control, minimisation,
+bad input as bilingual problem+json."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from skypact.api.app import create_app
+from skypact.service.hub import Hub
+from skypact.store.db import connect
+from tests.builders import plan, wp
+
+CYR = re.compile("[а-яА-Я]")
+
+
+def _body(p: Any) -> dict[str, Any]:
+    return json.loads(p.model_dump_json())
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> dict[str, Any]:
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+    app = create_app(hub=hub)
+    client = TestClient(app)
+    heads = {}
+    for name, prio in (("A", 5), ("B", 0), ("C", 0)):
+        kid, secret = hub.add_party(name, max_priority=prio)
+        tok = client.post("/v1/token", json={"key_id": kid, "secret": secret}).json()["access_token"]
+        heads[name] = {"Authorization": f"Bearer {tok}"}
+    kid, secret = hub.add_party("V", role="viewer")
+    heads["V"] = {"Authorization": "Bearer " + client.post("/v1/token", json={"key_id": kid, "secret": secret})
+                  .json()["access_token"]}
+    return {"client": client, "h": heads, "app": app, "hub": hub}
+
+
+A1 = plan("A1", "A", [wp(50, 0, 30000, 0), wp(50, 2, 30000, 1200)], priority=3)
+B1 = plan("B1", "B", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)])
+C1 = plan("C1", "C", [wp(40, 0, 30000, 0), wp(40, 2, 30000, 1200)])
+
+
+def _problem(r: Any, status: int) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    d = r.json()
+    assert d["status"] == status and d["detail"]["en"] and CYR.search(d["detail"]["ru"])
+    return d
+
+
+def test_filing_checks_conflicts_in_the_same_write(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    r = c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    assert r.status_code == 201 and r.json()["conflicts"] == []
+    r = c.post("/v1/plans", json=_body(B1), headers=h["B"])
+    assert r.status_code == 201
+    doc = r.json()
+    assert [(x["plan_a"], x["plan_b"]) for x in doc["conflicts"]] == [("B1", "A1")]
+    assert doc["resolutions"][0]["plan"] == "B1"  # lower priority moves
+    assert doc["plan"]["state"] == "Proposed" and doc["plan"]["version"] == 1
+
+
+def test_minimisation_and_cross_party_access(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    c.post("/v1/plans", json=_body(B1), headers=h["B"])
+    c.post("/v1/plans", json=_body(C1), headers=h["C"])
+    own = c.get("/v1/plans/A1", headers=h["A"]).json()
+    assert own["plan"]["callsign"] == "A1"
+    seen_by_c = c.get("/v1/plans/A1", headers=h["C"]).json()
+    assert set(seen_by_c) == {"id", "party", "state", "version", "extents"}
+    assert "waypoints" not in json.dumps(seen_by_c) and "priority" not in json.dumps(seen_by_c)
+    seen_by_b = c.get("/v1/plans/A1", headers=h["B"]).json()  # conflicts with B1: conflicting legs shown
+    assert seen_by_b["conflicting_legs"] and "callsign" not in json.dumps(seen_by_b)
+    listing = {p["id"]: p for p in c.get("/v1/plans", headers=h["C"]).json()}
+    assert "plan" in listing["C1"] and "plan" not in listing["A1"]
+    _problem(c.delete("/v1/plans/A1", headers=h["B"]), 403)
+    assert c.get("/v1/plans/A1", headers=h["A"]).status_code == 200
+    assert c.delete("/v1/plans/A1", headers=h["A"]).status_code == 204
+    _problem(c.get("/v1/plans/A1", headers=h["A"]), 404)
+
+
+def test_dry_run_stores_nothing(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    r = c.post("/v1/check", json=_body(B1), headers=h["B"])
+    assert r.status_code == 200 and len(r.json()["conflicts"]) == 1
+    _problem(c.get("/v1/plans/B1", headers=h["B"]), 404)
+
+
+def test_bad_input_is_bilingual_problem_json_and_stores_nothing(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    d = _problem(c.post("/v1/plans", json={**_body(A1), "target": "x"}, headers=h["A"]), 422)
+    assert "unknown field" in d["detail"]["en"]
+    rev = _body(A1)
+    rev["waypoints"][1]["time"] = "2026-06-01T11:00:00Z"
+    assert "times must increase" in _problem(c.post("/v1/plans", json=rev, headers=h["A"]), 422)["detail"]["en"]
+    _problem(c.post("/v1/plans", content=b'{"id": ', headers={**h["A"], "content-type": "application/json"}), 400)
+    _problem(c.post("/v1/plans", content=b"x" * 1_000_001, headers={**h["A"], "content-type": "application/json"}),
+             413)
+    _problem(c.post("/v1/plans", json=_body(A1)), 401)
+    _problem(c.post("/v1/plans", json=_body(A1), headers={"Authorization": "Bearer nope"}), 401)
+    _problem(c.post("/v1/plans", json=_body(A1), headers=h["B"]), 403)  # B files a plan of A
+    too_high = _body(B1)
+    too_high["priority"] = 9
+    _problem(c.post("/v1/plans", json=too_high, headers=h["B"]), 403)
+    _problem(c.post("/v1/plans", json=_body(A1), headers=h["V"]), 403)  # viewer cannot file
+    assert c.get("/v1/plans", headers=h["A"]).json() == []
+    assert c.post("/v1/plans", json=_body(A1), headers=h["A"]).status_code == 201
+    _problem(c.post("/v1/plans", json=_body(A1), headers=h["A"]), 409)  # reused id
+
+
+def test_suspended_party_loses_access(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    env["hub"].suspend("C")
+    _problem(c.get("/v1/plans", headers=h["C"]), 401)
+
+
+# every route with its cross-party case: (headers of another party, expected status)
+CROSS_PARTY = {
+    ("POST", "/v1/token"): None,  # no party yet: exchanging credentials
+    ("POST", "/v1/plans"): ("B", 403),  # B cannot file A's plan
+    ("POST", "/v1/check"): ("B", 403),
+    ("GET", "/v1/plans"): ("B", 200),  # references only (checked above)
+    ("GET", "/v1/plans/{plan_id}"): ("B", 200),
+    ("DELETE", "/v1/plans/{plan_id}"): ("B", 403),
+}
+
+
+def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    routes = {(m, r.path) for r in env["app"].routes if isinstance(r, APIRoute) for m in r.methods}
+    missing = routes - set(CROSS_PARTY)
+    assert not missing, f"routes without a cross-party case: {sorted(missing)}"
+    for (method, path), case in CROSS_PARTY.items():
+        if case is None:
+            continue
+        party, status = case
+        url = path.replace("{plan_id}", "A1")
+        body = _body(A1) if method == "POST" else None
+        r = c.request(method, url, json=body, headers=h[party])
+        assert r.status_code == status, (method, path, r.text)
+        if status == 200 and "plan_id" in path:
+            assert "plan" not in r.json()
