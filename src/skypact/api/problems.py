@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from skypact.errors import FormatError, InputError, Location, ServiceError, SkypactError
 from skypact.i18n import N_
+from skypact.plans.io import pydantic_error
 
 __all__ = ["handle_skypact", "handle_validation", "problem"]
 
@@ -25,7 +26,8 @@ def problem(status: int, err: SkypactError) -> JSONResponse:
 
 
 async def handle_skypact(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, SkypactError)
+    if not isinstance(exc, SkypactError):  # registered for SkypactError only
+        raise exc
     if isinstance(exc, ServiceError):
         return problem(exc.status, exc)
     return problem(422 if isinstance(exc, InputError) else 400, exc)
@@ -33,9 +35,9 @@ async def handle_skypact(_request: Request, exc: Exception) -> JSONResponse:
 
 async def handle_validation(_request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's request validation, mapped to skypact's bilingual input errors."""
-    from skypact.plans.io import pydantic_error
 
-    assert isinstance(exc, RequestValidationError)
+    if not isinstance(exc, RequestValidationError):  # registered for RequestValidationError only
+        raise exc
     errs = list(exc.errors())
     if not errs:
         return problem(422, FormatError(N_("invalid value ({detail})"), detail="request"))
