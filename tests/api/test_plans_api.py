@@ -129,6 +129,7 @@ CROSS_PARTY = {
     ("GET", "/v1/plans"): ("B", 200),  # references only (checked above)
     ("GET", "/v1/plans/{plan_id}"): ("B", 200),
     ("DELETE", "/v1/plans/{plan_id}"): ("B", 403),
+    ("PUT", "/v1/plans/{plan_id}"): ("B", 403),  # B cannot replace A's plan
 }
 
 
@@ -143,8 +144,59 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
             continue
         party, status = case
         url = path.replace("{plan_id}", "A1")
-        body = _body(A1) if method == "POST" else None
-        r = c.request(method, url, json=body, headers=h[party])
+        body = _body(A1) if method in ("POST", "PUT") else None
+        extra = {"If-Match": "1"} if method == "PUT" else {}
+        r = c.request(method, url, json=body, headers={**h[party], **extra})
         assert r.status_code == status, (method, path, r.text)
         if status == 200 and "plan_id" in path:
             assert "plan" not in r.json()
+
+
+def test_update_with_version_token(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=_body(B1), headers=h["B"])
+    c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    moved = _body(A1)
+    for w in moved["waypoints"]:
+        w["alt"]["value"] = 35000  # climb clear of B1
+    r = c.put("/v1/plans/A1", json=moved, headers={**h["A"], "If-Match": "1"})
+    assert r.status_code == 200, r.text
+    assert r.json()["plan"]["version"] == 2 and r.json()["conflicts"] == []
+    _problem(c.put("/v1/plans/A1", json=moved, headers={**h["A"], "If-Match": "1"}), 409)  # stale version
+    _problem(c.put("/v1/plans/B1", json=moved, headers={**h["A"], "If-Match": "2"}), 409)  # path and body differ
+    # the stored conflicts follow the new version: B no longer sees A1's legs
+    assert "conflicting_legs" not in c.get("/v1/plans/A1", headers=h["B"]).json()
+
+
+def test_idempotent_retry_stores_one_row(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    head = {**h["B"], "Idempotency-Key": "req-42"}
+    first = c.post("/v1/plans", json=_body(B1), headers=head)
+    # the connection dropped after the commit: the client retries with the same key and body
+    again = c.post("/v1/plans", json=_body(B1), headers=head)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert [p["id"] for p in c.get("/v1/plans", headers=h["B"]).json()] == ["A1", "B1"]
+    from sqlalchemy import func, select
+
+    from skypact.store.tables import conflicts
+
+    with env["hub"].engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(conflicts)).scalar_one() == 1
+    other = _body(B1)
+    other["callsign"] = "OTHER"
+    _problem(c.post("/v1/plans", json=other, headers=head), 409)
+
+
+def test_schema_migrates_from_version_1(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, insert, inspect
+
+    from skypact.store.tables import VERSIONS, metadata, schema_version
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = create_engine(url)
+    with old.begin() as conn:
+        metadata.create_all(conn, tables=list(VERSIONS[1]))
+        conn.execute(insert(schema_version).values(version=1))
+    engine = connect(url)
+    assert inspect(engine).has_table("requests")

@@ -6,6 +6,7 @@ Routes (all JSON; errors are problem+json with ``detail`` in English and Russian
 |---|---|---|
 | POST /v1/token | - | a bearer token for ``key_id`` + ``secret`` |
 | POST /v1/plans | plans:write | file a plan: conflict check and store in one transaction |
+| PUT /v1/plans/{id} | plans:write | replace an own plan; ``If-Match: <version>`` (409 if stale) |
 | POST /v1/check | plans:write | the same check, nothing stored (dry run) |
 | GET /v1/plans | plans:read | all plans: own in full, others as references |
 | GET /v1/plans/{id} | plans:read | one plan, minimised for other parties |
@@ -17,14 +18,14 @@ Unknown fields are rejected: skypact stores only what deconfliction needs.
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from skypact.api.problems import handle_skypact, handle_validation, problem
 from skypact.config import Settings
-from skypact.errors import AccessError, AuthError, FormatError, SkypactError
+from skypact.errors import AccessError, AuthError, FormatError, SkypactError, StateError
 from skypact.i18n import N_
 from skypact.plans.model import FlightPlan
 from skypact.service.auth import Principal, verify_token
@@ -80,9 +81,22 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return {"access_token": the_hub.token(body.key_id, body.secret), "token_type": "bearer"}
 
     @app.post("/v1/plans", status_code=201)
-    def file_plan(plan: FlightPlan, who: Who) -> dict[str, Any]:
-        """File a plan; the answer holds its conflicts and resolution suggestions."""
-        r = the_hub.file_plan(who, plan)
+    def file_plan(plan: FlightPlan, who: Who,
+                  idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict[str, Any]:
+        """File a plan; the answer holds its conflicts and resolution suggestions.
+
+        Send an ``Idempotency-Key`` header to make retries safe: the same key and body give the
+        first answer again and store nothing more."""
+        r = the_hub.file_plan(who, plan, request_key=idempotency_key)
+        return {"plan": r.plan, "conflicts": r.conflicts, "resolutions": r.resolutions}
+
+    @app.put("/v1/plans/{plan_id}")
+    def update_plan(plan_id: str, plan: FlightPlan, who: Who,
+                    if_match: Annotated[int, Header(description="the version being replaced")]) -> dict[str, Any]:
+        """Replace an own plan (``If-Match``: its current version); checked like a new filing."""
+        if plan.id != plan_id:
+            raise StateError(N_("the path names plan {path} but the body plan {body}"), path=plan_id, body=plan.id)
+        r = the_hub.update_plan(who, plan, if_match)
         return {"plan": r.plan, "conflicts": r.conflicts, "resolutions": r.resolutions}
 
     @app.post("/v1/check")

@@ -13,6 +13,8 @@ it also sees the legs (waypoints and times) that overlap the conflict's time win
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +31,7 @@ from skypact.plans.model import FlightPlan
 from skypact.plans.validate import validate_plan
 from skypact.report import conflict_dict, plans_to_resolve
 from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
-from skypact.store.tables import conflicts, credentials, parties, plans
+from skypact.store.tables import conflicts, credentials, parties, plans, requests
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 
@@ -102,41 +104,84 @@ class Hub:
             raise AuthError(N_("unknown or revoked credentials"))
 
     # -- plans -------------------------------------------------------------------------
-    def file_plan(self, who: Principal, plan: FlightPlan, dry_run: bool = False) -> FilingResult:
-        """Check ``plan`` against every other live plan and, unless ``dry_run``, store it."""
+    def file_plan(self, who: Principal, plan: FlightPlan, dry_run: bool = False,
+                  request_key: str | None = None) -> FilingResult:
+        """Check ``plan`` against every other live plan and, unless ``dry_run``, store it.
+
+        With ``request_key`` the filing is idempotent: a retry with the same key and body gets
+        the first answer and stores nothing more; the same key with another body is refused.
+        """
+        return self._write_plan(who, plan, None, dry_run, request_key)
+
+    def update_plan(self, who: Principal, plan: FlightPlan, if_version: int) -> FilingResult:
+        """Replace an own plan whose current version is ``if_version`` (optimistic concurrency)."""
+        return self._write_plan(who, plan, if_version, False, None)
+
+    def _write_plan(self, who: Principal, plan: FlightPlan, if_version: int | None, dry_run: bool,
+                    request_key: str | None) -> FilingResult:
         if "plans:write" not in who.scopes:
             raise AccessError(N_("role {role} may not file plans"), role=who.role)
         if plan.party != who.party:
             raise AccessError(N_("a party files only its own plans (plan party {plan_party}, caller {party})"),
                               plan_party=plan.party, party=who.party)
         validate_plan(plan)
+        body = plan.model_dump(mode="json")
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         with self._write, self.engine.begin() as conn:
+            if request_key is not None:
+                seen = conn.execute(select(requests).where((requests.c.party == who.party)
+                                                           & (requests.c.key == request_key))).first()
+                if seen is not None:
+                    if seen.body_hash != digest:
+                        raise StateError(N_("request id {key} was already used with another body"), key=request_key)
+                    return FilingResult(**seen.response, stored=True)
             maxp = conn.execute(select(parties.c.max_priority).where(parties.c.id == who.party)).scalar_one()
             if plan.priority > maxp:
                 raise AccessError(N_("priority {priority} is above the party's maximum {max}"),
                                   priority=plan.priority, max=maxp)
-            if conn.execute(select(plans.c.id).where(plans.c.id == plan.id)).first():
+            current = conn.execute(select(plans.c.party, plans.c.version).where(plans.c.id == plan.id)).first()
+            if if_version is None and current is not None:
                 raise StateError(N_("plan {id} exists already"), id=plan.id)
-            live = [FlightPlan.model_validate(r.body) for r in conn.execute(select(plans.c.body))]
+            if if_version is not None:
+                if current is None:
+                    raise NotFoundError(N_("no plan {id}"), id=plan.id)
+                if current.party != who.party:
+                    raise AccessError(N_("plan {id} belongs to another party"), id=plan.id)
+                if current.version != if_version:
+                    raise StateError(N_("plan {id} is at version {current}, not {given}: read it again"),
+                                     id=plan.id, current=current.version, given=if_version)
+            version = 1 if current is None else current.version + 1
+            live = [FlightPlan.model_validate(r.body)
+                    for r in conn.execute(select(plans.c.body).where(plans.c.id != plan.id))]
             st = Strategic(live, settings=self.settings)
             found = st.probe(plan)
             prio = {p.id: p.priority for p in [*live, plan]}
             res = [suggest(st, plan)] if plan.id in plans_to_resolve(found, prio) else []
-            ref = {"id": plan.id, "party": plan.party, "state": "Proposed", "version": 1,
+            ref = {"id": plan.id, "party": plan.party, "state": "Proposed", "version": version,
                    "extents": extents(plan)}
-            if not dry_run:
-                conn.execute(insert(plans).values(id=plan.id, party=plan.party, state="Proposed", version=1,
-                                                  body=plan.model_dump(mode="json"), t_start=plan.start.timestamp(),
-                                                  t_end=plan.end.timestamp(), extents=ref["extents"]))
-                for c in found:
-                    conn.execute(insert(conflicts).values(plan_a=c.a, plan_b=c.b, record=conflict_dict(c), note=""))
-        return FilingResult(
-            plan={**ref, "plan": plan.model_dump(mode="json")},
-            conflicts=[conflict_dict(c) for c in found],
-            resolutions=[{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
-                          "new_level_ft": r.new_level_ft} for r in res],
-            stored=not dry_run,
-        )
+            result = FilingResult(
+                plan={**ref, "plan": body},
+                conflicts=[conflict_dict(c) for c in found],
+                resolutions=[{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
+                              "new_level_ft": r.new_level_ft} for r in res],
+                stored=not dry_run,
+            )
+            if dry_run:
+                return result
+            row = {"party": plan.party, "state": "Proposed", "version": version, "body": body,
+                   "t_start": plan.start.timestamp(), "t_end": plan.end.timestamp(), "extents": ref["extents"]}
+            if current is None:
+                conn.execute(insert(plans).values(id=plan.id, **row))
+            else:
+                conn.execute(update(plans).where(plans.c.id == plan.id).values(**row))
+                conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == plan.id, conflicts.c.plan_b == plan.id)))
+            for c in found:
+                conn.execute(insert(conflicts).values(plan_a=c.a, plan_b=c.b, record=conflict_dict(c), note=""))
+            if request_key is not None:
+                conn.execute(insert(requests).values(
+                    party=who.party, key=request_key, body_hash=digest, status=201,
+                    response={"plan": result.plan, "conflicts": result.conflicts, "resolutions": result.resolutions}))
+        return result
 
     def _view(self, conn: Any, who: Principal, row: Any) -> dict[str, Any]:
         ref = {"id": row.id, "party": row.party, "state": row.state, "version": row.version, "extents": row.extents}

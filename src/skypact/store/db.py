@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
 
-from skypact.store.tables import SCHEMA_VERSION, metadata, schema_version
+from skypact.store.tables import SCHEMA_VERSION, VERSIONS, metadata, schema_version
 
 __all__ = ["connect"]
 
@@ -33,7 +33,7 @@ def migrate(engine: Engine) -> int:
         found = 0
         if inspect(conn).has_table("skypact_schema"):
             found = max((r[0] for r in conn.execute(select(schema_version.c.version))), default=0)
-        if found < 1:
-            metadata.create_all(conn)
-            conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            metadata.create_all(conn, tables=list(VERSIONS[version]))
+            conn.execute(insert(schema_version).values(version=version))
         return found

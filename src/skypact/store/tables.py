@@ -1,10 +1,13 @@
-"""Tables.  Schema version 1; ``skypact_schema`` records the version applied."""
+"""Tables.  ``skypact_schema`` records the versions applied (see :mod:`skypact.store.db`).
+
+Version 1: parties, credentials, plans, conflicts.  Version 2: requests (idempotency keys).
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -47,3 +50,15 @@ conflicts = Table(
     Column("record", JSON, nullable=False),
     Column("note", Text, nullable=False, default=""),
 )
+
+requests = Table(
+    "requests", metadata,
+    Column("party", String(64), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("body_hash", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("response", JSON, nullable=False),
+)
+
+#: the tables each schema version adds, in order
+VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,)}
