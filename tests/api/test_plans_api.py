@@ -4,7 +4,9 @@ bad input as bilingual problem+json."""
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from skypact.api.app import create_app
 from skypact.service.hub import Hub
 from skypact.store.db import connect
 from tests.builders import plan, wp
+from tests.pg import postgres_server
 
 CYR = re.compile("[а-яА-Я]")
 
@@ -24,9 +27,28 @@ def _body(p: Any) -> dict[str, Any]:
     return json.loads(p.model_dump_json())
 
 
-@pytest.fixture()
-def env(tmp_path: Path) -> dict[str, Any]:
-    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str | None]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> dict[str, Any]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    else:
+        if pg_url is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("PostgreSQL is required in CI")
+            pytest.skip("no PostgreSQL server could be started (see the printed reason)")
+        url = pg_url
+        reset = connect(url)
+        from skypact.store.tables import metadata
+
+        metadata.drop_all(reset)
+        reset.dispose()
+    hub = Hub(connect(url), b"k" * 32)
     app = create_app(hub=hub)
     client = TestClient(app)
     heads = {}
