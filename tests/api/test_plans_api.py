@@ -152,6 +152,7 @@ CROSS_PARTY = {
     ("GET", "/v1/plans/{plan_id}"): ("B", 200),
     ("DELETE", "/v1/plans/{plan_id}"): ("B", 403),
     ("PUT", "/v1/plans/{plan_id}"): ("B", 403),  # B cannot replace A's plan
+    ("POST", "/v1/plans/{plan_id}/state"): ("B", 403),  # nor change its state
 }
 
 
@@ -167,6 +168,8 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
         party, status = case
         url = path.replace("{plan_id}", "A1")
         body = _body(A1) if method in ("POST", "PUT") else None
+        if path.endswith("/state"):
+            body = {"state": "Accepted"}
         extra = {"If-Match": "1"} if method == "PUT" else {}
         r = c.request(method, url, json=body, headers={**h[party], **extra})
         assert r.status_code == status, (method, path, r.text)
@@ -222,3 +225,17 @@ def test_schema_migrates_from_version_1(tmp_path: Path) -> None:
         conn.execute(insert(schema_version).values(version=1))
     engine = connect(url)
     assert inspect(engine).has_table("requests")
+
+
+def test_states_and_the_acceptance_rule(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=_body(A1), headers=h["A"])  # priority 3
+    c.post("/v1/plans", json=_body(B1), headers=h["B"])  # priority 0, conflicts with A1
+    d = _problem(c.post("/v1/plans/B1/state", json={"state": "Accepted"}, headers=h["B"]), 409)
+    assert "A1" in d["detail"]["en"]
+    r = c.post("/v1/plans/A1/state", json={"state": "Accepted"}, headers=h["A"])  # the higher one may
+    assert r.status_code == 200 and r.json()["state"] == "Accepted" and r.json()["version"] == 2
+    _problem(c.post("/v1/plans/A1/state", json={"state": "Contingent"}, headers=h["A"]), 409)  # not from Accepted
+    for s in ("Activated", "Nonconforming", "Contingent", "Ended"):
+        assert c.post("/v1/plans/A1/state", json={"state": s}, headers=h["A"]).json()["state"] == s
+    _problem(c.post("/v1/plans/A1/state", json={"state": "Bogus"}, headers=h["A"]), 422)

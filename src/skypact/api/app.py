@@ -10,13 +10,14 @@ Routes (all JSON; errors are problem+json with ``detail`` in English and Russian
 | POST /v1/check | plans:write | the same check, nothing stored (dry run) |
 | GET /v1/plans | plans:read | all plans: own in full, others as references |
 | GET /v1/plans/{id} | plans:read | one plan, minimised for other parties |
+| POST /v1/plans/{id}/state | plans:write | move an own plan to another state (409 if not allowed) |
 | DELETE /v1/plans/{id} | plans:write | delete an own plan (403 for another party's) |
 
 Unknown fields are rejected: skypact stores only what deconfliction needs.
 """
 
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +34,11 @@ from skypact.service.hub import Hub
 from skypact.store.db import connect
 
 __all__ = ["create_app"]
+
+
+class StateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["Accepted", "Activated", "Nonconforming", "Contingent", "Ended"]
 
 
 class TokenRequest(BaseModel):
@@ -114,6 +120,12 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     def get_plan(plan_id: str, who: Who) -> dict[str, Any]:
         """One plan (a reference only when it belongs to another party)."""
         return the_hub.get_plan(readable(who), plan_id)
+
+    @app.post("/v1/plans/{plan_id}/state")
+    def set_state(plan_id: str, body: StateRequest, who: Who) -> dict[str, Any]:
+        """Move an own plan along Proposed → Accepted → Activated → Ended (or Nonconforming,
+        Contingent).  Not Accepted while it conflicts with a plan of higher priority."""
+        return the_hub.set_state(who, plan_id, body.state)
 
     @app.delete("/v1/plans/{plan_id}", status_code=204)
     def delete_plan(plan_id: str, who: Who) -> Response:

@@ -35,7 +35,17 @@ from skypact.store.tables import conflicts, credentials, parties, plans, request
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 
-__all__ = ["FilingResult", "Hub"]
+__all__ = ["TRANSITIONS", "FilingResult", "Hub"]
+
+#: allowed plan state changes
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "Proposed": ("Accepted", "Ended"),
+    "Accepted": ("Activated", "Ended"),
+    "Activated": ("Nonconforming", "Contingent", "Ended"),
+    "Nonconforming": ("Activated", "Contingent", "Ended"),
+    "Contingent": ("Ended",),
+    "Ended": (),
+}
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,34 @@ class Hub:
                 raise AccessError(N_("plan {id} belongs to another party"), id=plan_id)
             conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == plan_id, conflicts.c.plan_b == plan_id)))
             conn.execute(delete(plans).where(plans.c.id == plan_id))
+
+    def set_state(self, who: Principal, plan_id: str, state: str) -> dict[str, Any]:
+        """Move an own plan to ``state`` (see :data:`TRANSITIONS`).
+
+        A plan with an unresolved conflict against a plan of higher priority cannot be Accepted.
+        """
+        if "plans:write" not in who.scopes:
+            raise AccessError(N_("role {role} may not file plans"), role=who.role)
+        with self._write, self.engine.begin() as conn:
+            row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
+            if row is None:
+                raise NotFoundError(N_("no plan {id}"), id=plan_id)
+            if row.party != who.party:
+                raise AccessError(N_("plan {id} belongs to another party"), id=plan_id)
+            if state not in TRANSITIONS.get(row.state, ()):
+                raise StateError(N_("a plan cannot go from {old} to {new}"), old=row.state, new=state)
+            if state == "Accepted":
+                mine = row.body["priority"]
+                others = [r.plan_b if r.plan_a == plan_id else r.plan_a for r in conn.execute(
+                    select(conflicts.c.plan_a, conflicts.c.plan_b).where(
+                        or_(conflicts.c.plan_a == plan_id, conflicts.c.plan_b == plan_id)))]
+                for (body,) in conn.execute(select(plans.c.body).where(plans.c.id.in_(others))):
+                    if body["priority"] > mine:
+                        raise StateError(N_("plan {id} conflicts with the higher-priority plan {other}: resolve "
+                                            "it before accepting"), id=plan_id, other=body["id"])
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(state=state, version=row.version + 1))
+            row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
+            return self._view(conn, who, row)
 
     def suspend(self, party: str) -> None:
         with self.engine.begin() as conn:
