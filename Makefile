@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/skypact demo-data var/demo --seed 1
 	$(BIN)/skypact check var/demo/plans.json --volumes var/demo/volumes.json --lang both; \
 	  code=$$?; [ $$code -le 1 ] || exit $$code; echo "(exit code $$code: 1 means conflicts were found)"
+	$(BIN)/skypact demo --port 8080
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -124,3 +124,10 @@ def test_bench_small_json(tmp_path: Path) -> None:
                 "bruteforce_subset_s", "max_rss_mb"):
         assert key in doc
     assert doc["flights"] == 300 and doc["subset_agree"] is True
+
+
+def test_service_demo_once(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["demo", "--once", "--var", str(tmp_path / "svc"), "--lang", "both"])
+    assert r.exit_code == 0, r.output
+    assert "key_id=" in r.stdout and "http://127.0.0.1:8080" in r.stdout
+    assert "SAF201" in r.stdout and "NRD101" in r.stdout and "Конфликт" in r.stdout

@@ -8,6 +8,7 @@ from skypact.cli.bench import bench_app
 from skypact.cli.check import check
 from skypact.cli.conflicts import conflicts
 from skypact.cli.daa import daa_alert
+from skypact.cli.demo import demo
 from skypact.cli.files import convert, demo_data, schema, validate
 from skypact.cli.serve import admin_app, serve
 
@@ -28,6 +29,7 @@ app.command("daa-alert")(daa_alert)
 app.command("conflicts")(conflicts)
 app.add_typer(bench_app, name="bench")
 app.command("serve")(serve)
+app.command("demo")(demo)
 app.add_typer(admin_app, name="admin")
 
 
