@@ -239,3 +239,35 @@ def test_states_and_the_acceptance_rule(env: dict[str, Any]) -> None:
     for s in ("Activated", "Nonconforming", "Contingent", "Ended"):
         assert c.post("/v1/plans/A1/state", json={"state": s}, headers=h["A"]).json()["state"] == s
     _problem(c.post("/v1/plans/A1/state", json={"state": "Bogus"}, headers=h["A"]), 422)
+
+
+def test_only_overlapping_writes_wait(env: dict[str, Any]) -> None:
+    """While a write in area X is held, a disjoint write commits and an overlapping one waits."""
+    import threading
+
+    hub = env["hub"]
+    from skypact.service.auth import Principal
+
+
+    held_area = plan("X1", "A", [wp(50, 0, 30000, 0), wp(50, 2, 30000, 1200)])
+    disjoint = plan("D1", "B", [wp(30, 100, 30000, 0), wp(30, 102, 30000, 1200)])  # far away
+    overlapping = plan("O1", "B", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)])  # crosses X1's area
+    done: dict[str, float] = {}
+    b = Principal("B", "operator")
+
+    def file(p: Any) -> None:
+        hub.file_plan(b, p)
+        done[p.id] = 1.0
+
+    with hub.areas.hold(hub.areas.cells(held_area)):  # a write in area X, held open
+        t1 = threading.Thread(target=file, args=(disjoint,))
+        t2 = threading.Thread(target=file, args=(overlapping,))
+        t1.start()
+        t2.start()
+        t1.join(timeout=20)
+        t2.join(timeout=1.0)
+        assert "D1" in done, "the disjoint write should have committed"
+        assert "O1" not in done, "the overlapping write should wait"
+    t2.join(timeout=20)
+    assert "O1" in done
+

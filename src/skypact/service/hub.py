@@ -2,9 +2,8 @@
 
 Filing a plan: validate it, then in one transaction load every other live plan, probe the new
 plan against them with the strategic engine, store the plan and its conflicts, and answer with
-the conflicts and resolution suggestions.  A dry run does the same without storing.  Writes are
-serialised by one lock in this process (a first step: the issue asks to serialise only writes
-whose areas and times overlap).
+the conflicts and resolution suggestions.  A dry run does the same without storing.  Only writes
+whose areas and times overlap are serialised (:mod:`skypact.service.areas`).
 
 Data minimisation: another party sees a plan's reference only - id, owner, state, version and
 4D bounding extents per leg - unless the plan conflicts with one of its own plans, in which case
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +28,7 @@ from skypact.minima import MinimaTable
 from skypact.plans.model import FlightPlan
 from skypact.plans.validate import validate_plan
 from skypact.report import conflict_dict, plans_to_resolve
+from skypact.service.areas import AreaLocks
 from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
 from skypact.store.tables import conflicts, credentials, parties, plans, requests
 from skypact.strategic import EngineSettings, Strategic
@@ -80,7 +79,7 @@ class Hub:
         self.engine = engine
         self.token_key = token_key
         self.settings = EngineSettings(minima=minima or MinimaTable())
-        self._write = threading.Lock()
+        self.areas = AreaLocks(self.settings)
 
     # -- parties and credentials -------------------------------------------------------
     def add_party(self, name: str, lang: str = "en", units: str = "imperial", max_priority: int = 0,
@@ -137,7 +136,10 @@ class Hub:
         validate_plan(plan)
         body = plan.model_dump(mode="json")
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-        with self._write, self.engine.begin() as conn:
+        cells = set(self.areas.cells(plan))
+        if if_version is not None:  # the old version's area too: writes there must not see it change
+            cells |= set(self._cells_of(plan.id))
+        with self.areas.hold(sorted(cells)), self.engine.begin() as conn:
             if request_key is not None:
                 seen = conn.execute(select(requests).where((requests.c.party == who.party)
                                                            & (requests.c.key == request_key))).first()
@@ -193,6 +195,12 @@ class Hub:
                     response={"plan": result.plan, "conflicts": result.conflicts, "resolutions": result.resolutions}))
         return result
 
+    def _cells_of(self, plan_id: str) -> list[int]:
+        """The area cells of a stored plan (none when there is no such plan)."""
+        with self.engine.connect() as conn:
+            body = conn.execute(select(plans.c.body).where(plans.c.id == plan_id)).scalar_one_or_none()
+        return self.areas.cells(FlightPlan.model_validate(body)) if body is not None else []
+
     def _view(self, conn: Any, who: Principal, row: Any) -> dict[str, Any]:
         ref = {"id": row.id, "party": row.party, "state": row.state, "version": row.version, "extents": row.extents}
         if row.party == who.party:
@@ -226,7 +234,7 @@ class Hub:
     def delete_plan(self, who: Principal, plan_id: str) -> None:
         if "plans:write" not in who.scopes:
             raise AccessError(N_("role {role} may not file plans"), role=who.role)
-        with self._write, self.engine.begin() as conn:
+        with self.areas.hold(self._cells_of(plan_id)), self.engine.begin() as conn:
             row = conn.execute(select(plans.c.party).where(plans.c.id == plan_id)).first()
             if row is None:
                 raise NotFoundError(N_("no plan {id}"), id=plan_id)
@@ -242,7 +250,7 @@ class Hub:
         """
         if "plans:write" not in who.scopes:
             raise AccessError(N_("role {role} may not file plans"), role=who.role)
-        with self._write, self.engine.begin() as conn:
+        with self.areas.hold(self._cells_of(plan_id)), self.engine.begin() as conn:
             row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
             if row is None:
                 raise NotFoundError(N_("no plan {id}"), id=plan_id)

@@ -109,11 +109,13 @@ class Grid:
 
 
 def build_grid(tr: Trajectories, expand: NDArray[np.float64], aexpand: NDArray[np.float64],
-               cell_m: float, cell_s: float, cell_alt_m: float) -> Grid:
+               cell_m: float, cell_s: float, cell_alt_m: float, t_origin: float | None = None) -> Grid:
     """Enter every piece, its box grown by ``expand`` (ECEF axes) and ``aexpand`` (altitude), into
     each cell of ECEF space × time × altitude it touches; sort the entries by cell."""
     ncell = int(np.ceil(-2 * ORIGIN / cell_m)) + 4
-    t0 = float(tr.t.min()) if len(tr.t) else 0.0
+    if t_origin is None:
+        t_origin = float(tr.t.min()) if len(tr.t) else 0.0
+    t0 = t_origin
     span = float(tr.t.max()) - t0 if len(tr.t) else 0.0
     # Time cells are counted from the earliest breakpoint.  The index's own keys must not wrap
     # around (the sweep decodes them); a probe's may, harmlessly: it only compares keys.
