@@ -29,7 +29,7 @@ from skypact.config import Settings
 from skypact.errors import AccessError, AuthError, FormatError, SkypactError, StateError
 from skypact.i18n import N_
 from skypact.plans.model import FlightPlan
-from skypact.service.auth import Principal, verify_token
+from skypact.service.auth import OutsideIssuer, Principal, verify_outside, verify_token
 from skypact.service.hub import Hub
 from skypact.store.db import connect
 
@@ -67,10 +67,17 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         response: Response = await call_next(request)
         return response
 
+    outside = [OutsideIssuer(path.read_bytes(), aud) for path, aud in s.outside_issuers]
+
     def principal(cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
         if cred is None:
             raise AuthError(N_("a bearer token is required"))
-        who, kid = verify_token(the_hub.token_key, cred.credentials)
+        try:
+            who, kid = verify_token(the_hub.token_key, cred.credentials)
+        except AuthError:
+            if not outside:
+                raise
+            return the_hub.subject(verify_outside(outside, cred.credentials))
         the_hub.check_key(kid)
         return who
 

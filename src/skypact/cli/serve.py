@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from skypact.cli.common import fail, out
 from skypact.errors import SkypactError
+
+if TYPE_CHECKING:
+    from skypact.service.hub import Hub
 
 admin_app = typer.Typer(help="Manage parties and credentials (works on the store directly).", no_args_is_help=True)
 
@@ -17,6 +20,10 @@ def serve(
     db: Annotated[str, typer.Option("--db", help="Store URL (SQLite file by default).")] = "sqlite:///var/skypact.db",
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8080,
+    auth_public_key: Annotated[list[Path] | None, typer.Option(
+        "--auth-public-key", help="PEM public key of a trusted outside issuer (RS256); repeatable.")] = None,
+    auth_audience: Annotated[list[str] | None, typer.Option(
+        "--auth-audience", help="Audience its tokens must name; one per --auth-public-key.")] = None,
 ) -> None:
     """Run the HTTP service (OpenAPI at /docs)."""
     import uvicorn
@@ -24,7 +31,68 @@ def serve(
     from skypact.api.app import create_app
     from skypact.config import Settings
 
-    uvicorn.run(create_app(Settings(db_url=db)), host=host, port=port, log_level="info")
+    keys, auds = auth_public_key or [], auth_audience or []
+    if len(keys) != len(auds):
+        raise typer.BadParameter("give one --auth-audience for each --auth-public-key")
+    settings = Settings(db_url=db, outside_issuers=tuple(zip(keys, auds, strict=True)))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _hub(db: str, key_file: Path) -> Hub:
+    from skypact.config import Settings
+    from skypact.service.hub import Hub
+    from skypact.store.db import connect
+
+    s = Settings(db_url=db, token_key_file=key_file)
+    return Hub(connect(s.db_url), s.token_key())
+
+
+DB = Annotated[str, typer.Option("--db", help="Store URL.")]
+KEY = Annotated[Path, typer.Option("--token-key-file", help="Token-signing key.")]
+
+
+@admin_app.command("revoke")
+def revoke(key_id: Annotated[str, typer.Argument(help="Credential to revoke.")],
+           db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
+    """Revoke a credential; its tokens stop working at once."""
+    try:
+        _hub(db, key_file).revoke(key_id)
+    except SkypactError as e:
+        raise fail(e) from None
+    out.print(f"revoked {key_id}")
+
+
+@admin_app.command("rotate")
+def rotate(party: Annotated[str, typer.Argument(help="Party whose credential to replace.")],
+           role: Annotated[str, typer.Option("--role")] = "operator",
+           db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
+    """Issue a new credential and revoke the party's earlier ones of that role."""
+    try:
+        kid, secret = _hub(db, key_file).rotate(party, role)
+    except SkypactError as e:
+        raise fail(e) from None
+    out.print(f"party {party}: key_id={kid} secret={secret}")
+
+
+@admin_app.command("suspend")
+def suspend(party: Annotated[str, typer.Argument(help="Party to suspend.")],
+            db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
+    """Suspend a party: its tokens and credentials stop working."""
+    _hub(db, key_file).suspend(party)
+    out.print(f"suspended {party}")
+
+
+@admin_app.command("map-subject")
+def map_subject(sub: Annotated[str, typer.Argument(help="Subject (sub claim) of an outside token.")],
+                party: Annotated[str, typer.Argument(help="Party it acts for.")],
+                role: Annotated[str, typer.Option("--role")] = "operator",
+                db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
+    """Map an outside token's subject to a party."""
+    try:
+        _hub(db, key_file).map_subject(sub, party, role)
+    except SkypactError as e:
+        raise fail(e) from None
+    out.print(f"{sub} -> {party} ({role})")
 
 
 @admin_app.command("add-party")

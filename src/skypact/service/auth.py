@@ -24,7 +24,17 @@ import jwt
 from skypact.errors import AuthError
 from skypact.i18n import N_
 
-__all__ = ["ROLES", "Principal", "hash_secret", "issue_token", "new_credential", "verify_secret", "verify_token"]
+__all__ = [
+    "ROLES",
+    "OutsideIssuer",
+    "Principal",
+    "hash_secret",
+    "issue_token",
+    "new_credential",
+    "verify_outside",
+    "verify_secret",
+    "verify_token",
+]
 
 ROLES = {"operator": ("plans:read", "plans:write"), "viewer": ("plans:read",), "admin": ("plans:read", "admin")}
 ISSUER = "skypact"
@@ -79,3 +89,28 @@ def verify_token(key: bytes, token: str) -> tuple[Principal, str]:
     if role not in ROLES or not isinstance(claims.get("sub"), str):
         raise AuthError(N_("the bearer token is invalid or expired"))
     return Principal(claims["sub"], role), str(claims.get("kid", ""))
+
+
+@dataclass(frozen=True)
+class OutsideIssuer:
+    """A trusted outside token issuer: its RS256 public key (PEM) and the audience it must name."""
+
+    public_key_pem: bytes
+    audience: str
+
+
+def verify_outside(issuers: list[OutsideIssuer], token: str) -> str:
+    """The subject of a token signed by one of ``issuers`` for its audience.
+
+    Raises:
+        AuthError: no issuer accepts the token.
+    """
+    for iss in issuers:
+        try:
+            claims = jwt.decode(token, iss.public_key_pem, algorithms=["RS256"], audience=iss.audience)
+        except jwt.PyJWTError:
+            continue
+        sub = claims.get("sub")
+        if isinstance(sub, str) and sub:
+            return sub
+    raise AuthError(N_("the bearer token is invalid or expired"))

@@ -30,7 +30,7 @@ from skypact.plans.validate import validate_plan
 from skypact.report import conflict_dict, plans_to_resolve
 from skypact.service.areas import AreaLocks
 from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
-from skypact.store.tables import conflicts, credentials, parties, plans, requests
+from skypact.store.tables import conflicts, credentials, parties, plans, requests, subjects
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 
@@ -103,6 +103,42 @@ class Hub:
         if row is None or row.revoked or row.suspended or not verify_secret(secret, row.secret_hash):
             raise AuthError(N_("unknown or revoked credentials"))
         return issue_token(self.token_key, Principal(row.party, row.role), ttl_s, kid=key_id)
+
+    def revoke(self, key_id: str) -> None:
+        """Revoke one credential: its tokens stop working at once."""
+        with self.engine.begin() as conn:
+            n = conn.execute(update(credentials).where(credentials.c.key_id == key_id).values(revoked=True)).rowcount
+        if not n:
+            raise NotFoundError(N_("no credential {key_id}"), key_id=key_id)
+
+    def rotate(self, party: str, role: str = "operator") -> tuple[str, str]:
+        """A new credential for ``party``; every earlier one of that role is revoked."""
+        key_id, secret = new_credential()
+        with self.engine.begin() as conn:
+            if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
+                raise NotFoundError(N_("no party {party}"), party=party)
+            conn.execute(update(credentials).where((credentials.c.party == party) & (credentials.c.role == role))
+                         .values(revoked=True))
+            conn.execute(insert(credentials).values(key_id=key_id, party=party, role=role,
+                                                    secret_hash=hash_secret(secret), revoked=False))
+        return key_id, secret
+
+    def map_subject(self, sub: str, party: str, role: str = "operator") -> None:
+        """Let tokens of a trusted outside issuer with subject ``sub`` act for ``party``."""
+        with self.engine.begin() as conn:
+            if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
+                raise NotFoundError(N_("no party {party}"), party=party)
+            conn.execute(delete(subjects).where(subjects.c.sub == sub))
+            conn.execute(insert(subjects).values(sub=sub, party=party, role=role))
+
+    def subject(self, sub: str) -> Principal:
+        """The party an outside subject acts for."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(subjects.c.party, subjects.c.role, parties.c.suspended).join(parties)
+                               .where(subjects.c.sub == sub)).first()
+        if row is None or row.suspended:
+            raise AuthError(N_("the token's subject is not mapped to an active party"))
+        return Principal(row.party, row.role)
 
     def check_key(self, key_id: str) -> None:
         """Refuse tokens of revoked credentials or suspended parties."""

@@ -1,13 +1,14 @@
 """Tables.  ``skypact_schema`` records the versions applied (see :mod:`skypact.store.db`).
 
 Version 1: parties, credentials, plans, conflicts.  Version 2: requests (idempotency keys).
+Version 3: subjects (outside token subjects mapped to parties).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -60,5 +61,13 @@ requests = Table(
     Column("response", JSON, nullable=False),
 )
 
+subjects = Table(
+    "subjects", metadata,
+    Column("sub", String(256), primary_key=True),
+    Column("party", String(64), ForeignKey("parties.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+)
+
 #: the tables each schema version adds, in order
-VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,)}
+VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
+                                          3: (subjects,)}

@@ -1,0 +1,85 @@
+"""Credentials: revoke, rotate, suspend; trusted outside issuers with subjects mapped to parties."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from skypact.api.app import create_app
+from skypact.cli.app import app as cli
+from skypact.config import Settings
+from skypact.service.hub import Hub
+from skypact.store.db import connect
+
+
+def _token(c: TestClient, kid: str, secret: str) -> dict[str, str]:
+    r = c.post("/v1/token", json={"key_id": kid, "secret": secret})
+    assert r.status_code == 200, r.text
+    return {"Authorization": "Bearer " + r.json()["access_token"]}
+
+
+@pytest.fixture()
+def rsa_key(tmp_path: Path) -> tuple[Any, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = tmp_path / "issuer.pem"
+    pem.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
+    return key, pem
+
+
+def test_revoke_and_rotate(tmp_path: Path) -> None:
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+    c = TestClient(create_app(hub=hub))
+    kid, secret = hub.add_party("A")
+    head = _token(c, kid, secret)
+    assert c.get("/v1/plans", headers=head).status_code == 200
+    kid2, secret2 = hub.rotate("A")
+    assert c.get("/v1/plans", headers=head).status_code == 401  # the old credential's tokens died
+    assert c.post("/v1/token", json={"key_id": kid, "secret": secret}).status_code == 401
+    head2 = _token(c, kid2, secret2)
+    assert c.get("/v1/plans", headers=head2).status_code == 200
+    hub.revoke(kid2)
+    assert c.get("/v1/plans", headers=head2).status_code == 401
+    assert c.post("/v1/token", json={"key_id": kid2, "secret": "wrong"}).status_code == 401
+
+
+def test_outside_issuer_with_mapped_subject(tmp_path: Path, rsa_key: tuple[Any, Path]) -> None:
+    key, pem = rsa_key
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+    hub.add_party("A")
+    c = TestClient(create_app(Settings(outside_issuers=((pem, "skypact.test"),)), hub=hub))
+
+    def outside(sub: str, aud: str = "skypact.test") -> dict[str, str]:
+        tok = jwt.encode({"sub": sub, "aud": aud, "exp": int(time.time()) + 60}, key, algorithm="RS256")
+        return {"Authorization": f"Bearer {tok}"}
+
+    assert c.get("/v1/plans", headers=outside("uss1")).status_code == 401  # not mapped yet
+    hub.map_subject("uss1", "A")
+    assert c.get("/v1/plans", headers=outside("uss1")).status_code == 200
+    assert c.get("/v1/plans", headers=outside("uss1", aud="other")).status_code == 401
+    hub.suspend("A")
+    assert c.get("/v1/plans", headers=outside("uss1")).status_code == 401
+
+
+def test_admin_cli(tmp_path: Path) -> None:
+    r = CliRunner()
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    opts = ["--db", db, "--token-key-file", str(tmp_path / "k")]
+    out = r.invoke(cli, ["admin", "add-party", "A", "--max-priority", "2", *opts])
+    assert out.exit_code == 0 and "key_id=" in out.stdout
+    kid = out.stdout.split("key_id=")[1].split()[0]
+    assert r.invoke(cli, ["admin", "revoke", kid, *opts]).exit_code == 0
+    assert r.invoke(cli, ["admin", "revoke", "nope", *opts]).exit_code == 2
+    assert "key_id=" in r.invoke(cli, ["admin", "rotate", "A", *opts]).stdout
+    assert r.invoke(cli, ["admin", "map-subject", "uss1", "A", *opts]).exit_code == 0
+    assert r.invoke(cli, ["admin", "map-subject", "uss1", "NOPE", *opts]).exit_code == 2
+    assert r.invoke(cli, ["admin", "suspend", "A", *opts]).exit_code == 0
+    assert r.invoke(cli, ["admin", "add-party", "A", *opts]).exit_code == 2  # exists
