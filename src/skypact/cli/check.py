@@ -12,12 +12,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from skypact.cli.common import EXIT_CONFLICTS, EXIT_OK, LangChoice, fail, out, progress, t, tn
+from skypact.cli.common import EXIT_BAD_INPUT, EXIT_CONFLICTS, EXIT_OK, LangChoice, err, fail, out, progress, t, tn
 from skypact.conflicts import Conflict
-from skypact.errors import InputError, Location, MinimaError
+from skypact.errors import FormatError, InputError, Location, MinimaError
 from skypact.i18n import N_, render
 from skypact.minima import Minima, MinimaTable
 from skypact.plans.io import read_files
+from skypact.plans.model import PlanSet
 from skypact.plans.validate import DEFAULT_MAX_SPEED_KT, validate_planset
 from skypact.strategic.resolve import Resolution
 
@@ -76,6 +77,10 @@ def check(
     max_delay_min: Annotated[float, typer.Option("--max-delay-min", help="Longest delay to suggest.")] = 60.0,
     max_speed_kt: Annotated[float, typer.Option("--max-speed-kt", help="Reject legs faster than this.")]
     = DEFAULT_MAX_SPEED_KT,
+    url: Annotated[str | None, typer.Option("--url", help="Ask a skypact service what each plan would conflict "
+                                            "with (dry run, nothing stored) instead of checking locally.")] = None,
+    token: Annotated[str | None, typer.Option("--token", envvar="SKYPACT_TOKEN", help="Bearer token for --url.")]
+    = None,
 ) -> None:
     """Find every conflict between the plans and volumes of different parties.
 
@@ -91,6 +96,8 @@ def check(
         validate_planset(ps, max_speed_kt)
     except InputError as e:
         raise fail(e) from None
+    if url is not None:
+        _remote(url, token, ps)
 
     prio = {p.id: p.priority for p in ps.plans}
     by_id = {p.id: p for p in ps.plans}
@@ -152,3 +159,30 @@ def _print_table(conflicts: list[Conflict], resolutions: list[Resolution], lang:
             out.print("→ " + report.resolution_text(r, lgx, units.value))
     out.print(tn(N_("{n} conflict"), N_("{n} conflicts"), len(conflicts), lang))
 
+
+
+def _remote(url: str, token: str | None, ps: PlanSet) -> None:
+    """Dry-run every plan against a service; prints its JSON answers merged, exits 0/1/2."""
+    import urllib.error
+    import urllib.request
+
+    merged: dict[str, list[object]] = {"conflicts": [], "resolutions": []}
+    for p in ps.plans:
+        req = urllib.request.Request(url.rstrip("/") + "/v1/check", data=p.model_dump_json().encode(), method="POST",
+                                     headers={"content-type": "application/json",
+                                              **({"authorization": f"Bearer {token}"} if token else {})})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                doc = json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            body = json.loads(e.read() or b"{}")
+            detail = body.get("detail", {}) if isinstance(body, dict) else {}
+            for lg in ("en", "ru"):
+                err.print(f"{p.id}: {detail.get(lg, e.reason)}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except (urllib.error.URLError, OSError) as e:
+            raise fail(FormatError(N_("cannot reach {url}: {detail}"), url=url, detail=str(e))) from None
+        merged["conflicts"] += doc["conflicts"]
+        merged["resolutions"] += doc["resolutions"]
+    sys.stdout.write(json.dumps(merged, ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(EXIT_CONFLICTS if merged["conflicts"] else EXIT_OK)
