@@ -347,6 +347,25 @@ def _run_pairs(key, r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_
     return n
 
 
+@njit(cache=True)
+def _chunk_pairs(c, chunks, nr, bounds, biggest, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad,
+                 plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, keys, ids, geom, hl_max, vl_max, out):
+    """The conflicting pairs of the cells of chunk ``c`` (those that fit go to ``out``); returns their number."""
+    box = np.empty((biggest, 10), dtype=np.float64)
+    low = np.empty((biggest, 5), dtype=np.int64)
+    owner = np.empty(biggest, dtype=np.int64)
+    party = np.empty(biggest, dtype=np.int64)
+    n = 0
+    for q in range(c * nr // chunks, (c + 1) * nr // chunks):
+        r0 = bounds[q]
+        r1 = bounds[q + 1]
+        if r1 - r0 > 1:
+            n = _run_pairs(keys[r0], r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
+                           hmat, vmat, refbuf, expand, aexpand, same_party, ids, geom, hl_max, vl_max, box, low,
+                           owner, party, out, n)
+    return n
+
+
 @njit(cache=True, parallel=True)
 def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
           hmat, vmat, refbuf, expand, aexpand, same_party, keys, ids, geom):
@@ -383,38 +402,18 @@ def sweep(t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad, plan_vpad,
     counts = np.zeros(chunks, dtype=np.int64)
     buffers = np.empty((chunks, cap, NCOL), dtype=np.float64)
     for c in prange(chunks):
-        box = np.empty((biggest, 10), dtype=np.float64)
-        low = np.empty((biggest, 5), dtype=np.int64)
-        owner = np.empty(biggest, dtype=np.int64)
-        party = np.empty(biggest, dtype=np.int64)
-        n = 0
-        for q in range(c * nr // chunks, (c + 1) * nr // chunks):
-            r0 = bounds[q]
-            r1 = bounds[q + 1]
-            if r1 - r0 > 1:
-                n = _run_pairs(keys[r0], r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad,
-                               plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, ids, geom, hl_max,
-                               vl_max, box, low, owner, party, buffers[c], n)
-        counts[c] = n
+        counts[c] = _chunk_pairs(c, chunks, nr, bounds, biggest, t, x, y, z, a, start, pplan, pref, plan_party,
+                                 plan_hpad, plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, keys, ids,
+                                 geom, hl_max, vl_max, buffers[c])
     out = np.empty((np.sum(counts), NCOL), dtype=np.float64)
-    box = np.empty((biggest, 10), dtype=np.float64)
-    low = np.empty((biggest, 5), dtype=np.int64)
-    owner = np.empty(biggest, dtype=np.int64)
-    party = np.empty(biggest, dtype=np.int64)
     off = 0
     for c in range(chunks):
         if counts[c] <= cap:
             out[off:off + counts[c]] = buffers[c, :counts[c]]
         else:  # this chunk's buffer overflowed: redo it into its exact place
-            n = 0
-            view = out[off:off + counts[c]]
-            for q in range(c * nr // chunks, (c + 1) * nr // chunks):
-                r0 = bounds[q]
-                r1 = bounds[q + 1]
-                if r1 - r0 > 1:
-                    n = _run_pairs(keys[r0], r0, r1, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad,
-                                   plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, ids, geom, hl_max,
-                                   vl_max, box, low, owner, party, view, n)
+            _chunk_pairs(c, chunks, nr, bounds, biggest, t, x, y, z, a, start, pplan, pref, plan_party, plan_hpad,
+                         plan_vpad, hmat, vmat, refbuf, expand, aexpand, same_party, keys, ids, geom, hl_max, vl_max,
+                         out[off:off + counts[c]])
         off += counts[c]
     return out
 
