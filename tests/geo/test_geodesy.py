@@ -11,12 +11,32 @@ from skypact.geo.geodesy import (
     chord_error_bound,
     ecef_ground,
     ecef_to_latlon,
+    forward,
     piece_length_for,
 )
 from skypact.strategic.trajectory import build_trajectories
 from tests.builders import KT, T0, straight
 
 G = pyproj.Geod(ellps="WGS84")
+
+
+def test_forward_in_chunks_is_pyproj_point_for_point_with_the_onward_track() -> None:
+    rng = np.random.default_rng(5)
+    n = 10_000  # above the size at which the work is split over the cores
+    lat, lon = rng.uniform(-85, 85, n), rng.uniform(-180, 180, n)
+    az, dist = rng.uniform(0, 360, n), rng.uniform(0, 300_000, n)
+    lat1, lon1, onward = forward(lat, lon, az, dist)
+    ref_lon, ref_lat, _ = G.fwd(lon, lat, az, dist)
+    assert np.array_equal(lat1, ref_lat) and np.array_equal(lon1, ref_lon)
+    # the onward track is the azimuth with which the same geodesic leaves the arrival point:
+    # continuing along it for 1 km lands where the original geodesic goes 1 km further
+    lat2, lon2, _ = forward(lat1, lon1, onward, 1000.0)
+    far_lon, far_lat, _ = G.fwd(lon, lat, az, dist + 1000.0)
+    _, _, gap = G.inv(lon2, lat2, far_lon, far_lat)
+    assert np.max(gap) < 1e-6
+    # a short batch (one thread) and zero distance keep the track
+    small = forward(np.array([70.0]), np.array([179.9]), np.array([90.0]), np.array([0.0]))
+    assert small[0][0] == 70.0 and small[2][0] == pytest.approx(90.0, abs=1e-9)
 
 
 def test_ecef_matches_pyproj() -> None:

@@ -34,6 +34,9 @@ bound of the minimum.
 
 from __future__ import annotations
 
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +50,7 @@ __all__ = [
     "chord_error_bound",
     "ecef_ground",
     "ecef_to_latlon",
+    "forward",
     "geodesic_points",
     "piece_length_for",
 ]
@@ -70,6 +74,39 @@ def ecef_ground(lat_deg: Any, lon_deg: Any) -> tuple[FloatArray, FloatArray, Flo
     sl, cl = np.sin(lat), np.cos(lat)
     n = _A / np.sqrt(1.0 - _E2 * sl * sl)
     return n * cl * np.cos(lon), n * cl * np.sin(lon), n * (1.0 - _E2) * sl
+
+
+#: below this many points one thread is quicker than handing work to the pool
+_PARALLEL_MIN = 4096
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="skypact-geod")
+
+
+def forward(lat_deg: Any, lon_deg: Any, azimuth_deg: Any,
+            dist_m: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Latitude, longitude and onward azimuth (degrees) reached along the WGS-84 geodesic
+    (pyproj, Karney's algorithm).
+
+    pyproj releases the GIL, so a large batch is cut into one chunk per core and solved in
+    parallel; the answer is the same point for point.
+    """
+    lat, lon = np.asarray(lat_deg, dtype=np.float64), np.asarray(lon_deg, dtype=np.float64)
+    az = np.broadcast_to(np.asarray(azimuth_deg, dtype=np.float64), lat.shape)
+    dist = np.broadcast_to(np.asarray(dist_m, dtype=np.float64), lat.shape)
+    workers = os.cpu_count() or 1
+    if lat.size < _PARALLEL_MIN or workers == 1:
+        done = [GEOD.fwd(lon, lat, az, dist)]
+    else:
+        cuts = np.linspace(0, lat.size, workers + 1).astype(np.int64)
+        parts = [_pool().submit(GEOD.fwd, lon[a:b], lat[a:b], az[a:b], dist[a:b])
+                 for a, b in itertools.pairwise(cuts)]
+        done = [f.result() for f in parts]
+    lon1, lat1, back = (np.concatenate([np.asarray(d[k], dtype=np.float64).ravel() for d in done]) for k in range(3))
+    onward = np.mod(back + 180.0, 360.0)
+    return lat1.reshape(lat.shape), lon1.reshape(lat.shape), onward.reshape(lat.shape)
 
 
 @lru_cache(maxsize=1)

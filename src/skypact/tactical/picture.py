@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from skypact.geo.geodesy import GEOD
+from skypact.geo.geodesy import forward
 from skypact.tactical.region import RegionSettings, States, detect
 
 __all__ = ["Alert", "AlertChange", "Change", "PositionReport", "TacticalPicture"]
@@ -97,9 +97,10 @@ class TacticalPicture:
             gs = np.array([r.gs for r in reps])
             trk = np.array([r.trk for r in reps])
             vs = np.array([r.vs for r in reps])
-            lon_now, lat_now, _ = GEOD.fwd(lon, lat, trk, gs * dt)
+            # dead-reckon each track to now along its geodesic; the track angle turns on the way
+            lat_now, lon_now, trk_now = forward(lat, lon, trk, gs * dt)
             alt = np.array([r.alt for r in reps]) + vs * dt
-            st = States([r.id for r in reps], np.asarray(lat_now), np.asarray(lon_now), alt, gs, trk, vs)
+            st = States([r.id for r in reps], lat_now, lon_now, alt, gs, trk_now, vs)
             res = detect(st, self.settings)
             for i, j, t0, t1, tc, dc, tier in zip(res.a, res.b, res.t_in, res.t_out, res.tcpa, res.dcpa, res.tier,
                                                   strict=True):

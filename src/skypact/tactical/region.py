@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from skypact.geo.geodesy import GEOD, chord_error_bound, ecef_ground
+from skypact.geo.geodesy import chord_error_bound, ecef_ground, forward
 from skypact.strategic import _kernels as K
 from skypact.strategic.index import build_grid
 from skypact.strategic.trajectory import Trajectories
@@ -63,7 +63,7 @@ class RegionSettings:
     lookahead_s: float = 300.0
     warning_s: float = 60.0
     cell_m: float | None = None  #: None: chosen from the fastest aircraft (module doc)
-    cell_alt_m: float = 1000.0
+    cell_alt_m: float = 3000.0  #: measured best of 1,000-12,000 m at N = 10,000-30,000 and dense 5,000
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +88,7 @@ def project(states: States, lookahead: float, order: IntArray | None = None) -> 
     idx = np.arange(len(states)) if order is None else order
     lat, lon, alt, vs = states.lat[idx], states.lon[idx], states.alt[idx], states.vs[idx]
     n = len(idx)
-    lon1, lat1, _ = GEOD.fwd(lon, lat, states.trk[idx], states.gs[idx] * lookahead)
+    lat1, lon1, _ = forward(lat, lon, states.trk[idx], states.gs[idx] * lookahead)
     x0, y0, z0 = ecef_ground(lat, lon)
     x1, y1, z1 = ecef_ground(lat1, lon1)
     t = np.empty(2 * n)
