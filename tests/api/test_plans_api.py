@@ -4,75 +4,19 @@ bad input as bilingual problem+json."""
 from __future__ import annotations
 
 import json
-import os
-import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.routing import APIRoute
-from fastapi.testclient import TestClient
 
-from skypact.api.app import create_app
-from skypact.service.hub import Hub
 from skypact.store.db import connect
+from tests.api.conftest import body as _body
+from tests.api.conftest import problem as _problem
 from tests.builders import plan, wp
-from tests.pg import postgres_server
-
-CYR = re.compile("[а-яА-Я]")
-
-
-def _body(p: Any) -> dict[str, Any]:
-    return json.loads(p.model_dump_json())
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str | None]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> dict[str, Any]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    else:
-        if pg_url is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail("PostgreSQL is required in CI")
-            pytest.skip("no PostgreSQL server could be started (see the printed reason)")
-        url = pg_url
-        reset = connect(url)
-        from skypact.store.tables import metadata
-
-        metadata.drop_all(reset)
-        reset.dispose()
-    hub = Hub(connect(url), b"k" * 32)
-    app = create_app(hub=hub)
-    client = TestClient(app)
-    heads = {}
-    for name, prio in (("A", 5), ("B", 0), ("C", 0)):
-        kid, secret = hub.add_party(name, max_priority=prio)
-        tok = client.post("/v1/token", json={"key_id": kid, "secret": secret}).json()["access_token"]
-        heads[name] = {"Authorization": f"Bearer {tok}"}
-    kid, secret = hub.add_party("V", role="viewer")
-    heads["V"] = {"Authorization": "Bearer " + client.post("/v1/token", json={"key_id": kid, "secret": secret})
-                  .json()["access_token"]}
-    return {"client": client, "h": heads, "app": app, "hub": hub}
-
 
 A1 = plan("A1", "A", [wp(50, 0, 30000, 0), wp(50, 2, 30000, 1200)], priority=3)
 B1 = plan("B1", "B", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)])
 C1 = plan("C1", "C", [wp(40, 0, 30000, 0), wp(40, 2, 30000, 1200)])
-
-
-def _problem(r: Any, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/problem+json")
-    d = r.json()
-    assert d["status"] == status and d["detail"]["en"] and CYR.search(d["detail"]["ru"])
-    return d
 
 
 def test_filing_checks_conflicts_in_the_same_write(env: dict[str, Any]) -> None:
@@ -143,38 +87,59 @@ def test_suspended_party_loses_access(env: dict[str, Any]) -> None:
     _problem(c.get("/v1/plans", headers=h["C"]), 401)
 
 
-# every route with its cross-party case: (headers of another party, expected status)
-CROSS_PARTY = {
+# every route with its cross-party case: B acting on A's plan A1 / volume AV1 -> expected status
+CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("POST", "/v1/token"): None,  # no party yet: exchanging credentials
-    ("POST", "/v1/plans"): ("B", 403),  # B cannot file A's plan
-    ("POST", "/v1/check"): ("B", 403),
-    ("GET", "/v1/plans"): ("B", 200),  # references only (checked above)
-    ("GET", "/v1/plans/{plan_id}"): ("B", 200),
-    ("DELETE", "/v1/plans/{plan_id}"): ("B", 403),
-    ("PUT", "/v1/plans/{plan_id}"): ("B", 403),  # B cannot replace A's plan
-    ("POST", "/v1/plans/{plan_id}/state"): ("B", 403),  # nor change its state
+    ("POST", "/v1/plans"): (403, "plan"),  # B cannot file A's plan
+    ("POST", "/v1/check"): (403, "plan"),
+    ("GET", "/v1/plans"): (200, None),  # references only
+    ("GET", "/v1/plans/{plan_id}"): (200, None),
+    ("DELETE", "/v1/plans/{plan_id}"): (403, None),
+    ("PUT", "/v1/plans/{plan_id}"): (403, "plan"),  # B cannot replace A's plan
+    ("POST", "/v1/plans/{plan_id}/state"): (403, {"state": "Accepted"}),  # nor change its state
+    ("POST", "/v1/plans/{plan_id}/emergency"): (403, {"reason": "not mine"}),  # nor declare its emergency
+    ("DELETE", "/v1/plans/{plan_id}/emergency"): (403, None),
+    ("POST", "/v1/volumes"): (403, "volume"),
+    ("PUT", "/v1/volumes/{volume_id}"): (403, "volume"),
+    ("POST", "/v1/check/volume"): (403, "volume"),
+    ("GET", "/v1/volumes"): (200, None),
+    ("GET", "/v1/volumes/{volume_id}"): (200, None),
+    ("POST", "/v1/volumes/{volume_id}/state"): (403, {"state": "Accepted"}),
+    ("DELETE", "/v1/volumes/{volume_id}"): (403, None),
+    ("GET", "/v1/events"): (200, None),  # only events addressed to B
 }
 
 
 def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
+    from tests.api.test_volumes_api import AV1
+
     c, h = env["client"], env["h"]
-    c.post("/v1/plans", json=_body(A1), headers=h["A"])
+    assert c.post("/v1/plans", json=_body(A1), headers=h["A"]).status_code == 201
+    assert c.post("/v1/volumes", json=_body(AV1), headers=h["A"]).status_code == 201
     routes = {(m, r.path) for r in env["app"].routes if isinstance(r, APIRoute) for m in r.methods}
     missing = routes - set(CROSS_PARTY)
     assert not missing, f"routes without a cross-party case: {sorted(missing)}"
     for (method, path), case in CROSS_PARTY.items():
         if case is None:
             continue
-        party, status = case
-        url = path.replace("{plan_id}", "A1")
-        body = _body(A1) if method in ("POST", "PUT") else None
-        if path.endswith("/state"):
-            body = {"state": "Accepted"}
+        status, payload = case
+        url = path.replace("{plan_id}", "A1").replace("{volume_id}", "AV1")
+        body = {"plan": _body(A1), "volume": _body(AV1)}.get(payload, payload) if isinstance(payload, str) \
+            else payload
         extra = {"If-Match": "1"} if method == "PUT" else {}
-        r = c.request(method, url, json=body, headers={**h[party], **extra})
+        r = env["client"].request(method, url, json=body, headers={**h["B"], **extra})
         assert r.status_code == status, (method, path, r.text)
-        if status == 200 and "plan_id" in path:
-            assert "plan" not in r.json()
+        if status != 200:
+            continue
+        seen = r.json() if isinstance(r.json(), list) else [r.json()]
+        if path == "/v1/events":
+            assert all(e["subject"] not in ("A1", "AV1") for e in seen), seen
+        else:
+            assert seen and all("plan" not in x and "volume" not in x for x in seen if x["party"] == "A"), seen
+    # nothing of A's changed
+    for url in ("/v1/plans/A1", "/v1/volumes/AV1"):
+        got = c.get(url, headers=h["A"]).json()
+        assert got["version"] == 1 and got["state"] == "Proposed"
 
 
 def test_update_with_version_token(env: dict[str, Any]) -> None:
@@ -259,7 +224,7 @@ def test_only_overlapping_writes_wait(env: dict[str, Any]) -> None:
         hub.file_plan(b, p)
         done[p.id] = 1.0
 
-    with hub.areas.hold(hub.areas.cells(held_area)):  # a write in area X, held open
+    with hub.areas.hold(hub.live.lock_keys([hub.live.entry(held_area)])):  # a write in area X, held open
         t1 = threading.Thread(target=file, args=(disjoint,))
         t2 = threading.Thread(target=file, args=(overlapping,))
         t1.start()

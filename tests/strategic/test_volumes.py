@@ -123,3 +123,25 @@ def test_probe_sees_volumes() -> None:
     p = straight("A1", "A", 50.3, 10.5, 90.0, 420 * KT, 3600.0, 15000 * FT, 0.0, 200_000, 200_000)
     got = Strategic([], [vol]).probe(p)
     assert [c.b for c in got] == ["V1"]
+
+
+def test_probe_volume_equals_the_sweep_restricted_to_that_volume() -> None:
+    """Filing a volume sees exactly the sweep's conflicts that involve it (demo sample: plans
+    crossing the volumes, and two volumes of different parties overlapping)."""
+    from skypact.synth import demo_planset
+
+    ps = demo_planset(1)
+    swept = Strategic.of(ps).sweep()
+    assert any(c.kind == ConflictKind.VOLUME_VOLUME for c in swept)
+    for v in ps.volumes:
+        others = [w for w in ps.volumes if w.id != v.id]
+        probed = Strategic(ps.plans, others).probe_volume(v)
+        def key(c):  # type: ignore[no-untyped-def]
+            return c.kind, frozenset((c.a, c.b)), round(c.start, 3), round(c.end, 3)
+
+        want = {key(c) for c in swept if v.id in (c.a, c.b)}
+        got = {key(c) for c in probed}
+        assert got == want and want
+        assert all(c.a == v.id for c in probed if c.kind == ConflictKind.VOLUME_VOLUME)
+        # excluding the only conflicting ids leaves nothing
+        assert Strategic(ps.plans, others).probe_volume(v, exclude=[x for k in want for x in k[1]]) == []

@@ -7,30 +7,36 @@ Routes (all JSON; errors are problem+json with ``detail`` in English and Russian
 | POST /v1/token | - | a bearer token for ``key_id`` + ``secret`` |
 | POST /v1/plans | plans:write | file a plan: conflict check and store in one transaction |
 | PUT /v1/plans/{id} | plans:write | replace an own plan; ``If-Match: <version>`` (409 if stale) |
-| POST /v1/check | plans:write | the same check, nothing stored (dry run) |
-| GET /v1/plans | plans:read | all plans: own in full, others as references |
+| POST /v1/check | plans:write | the same check for a plan, nothing stored (dry run) |
+| GET /v1/plans | plans:read | plans (in an area and time when asked): own in full, others as references |
 | GET /v1/plans/{id} | plans:read | one plan, minimised for other parties |
 | POST /v1/plans/{id}/state | plans:write | move an own plan to another state (409 if not allowed) |
+| POST, DELETE /v1/plans/{id}/emergency | plans:write | declare or end the emergency override |
 | DELETE /v1/plans/{id} | plans:write | delete an own plan (403 for another party's) |
+| POST, PUT, GET, DELETE /v1/volumes... | as for plans | reserved volumes, the same way |
+| POST /v1/check/volume | plans:write | dry run for a volume |
+| GET /v1/events | plans:read | the events addressed to the caller's party, EN and RU |
 
 Unknown fields are rejected: skypact stores only what deconfliction needs.
 """
 
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from skypact.api.problems import handle_skypact, handle_validation, problem
 from skypact.config import Settings
-from skypact.errors import AccessError, AuthError, FormatError, SkypactError, StateError
+from skypact.errors import AuthError, FormatError, SkypactError, StateError
 from skypact.i18n import N_
-from skypact.plans.model import FlightPlan
+from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
 from skypact.service.auth import OutsideIssuer, Principal, verify_outside, verify_token
-from skypact.service.hub import Hub
+from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
+from skypact.service.views import Area
 from skypact.store.db import connect
 
 __all__ = ["create_app"]
@@ -41,10 +47,45 @@ class StateRequest(BaseModel):
     state: Literal["Accepted", "Activated", "Nonconforming", "Contingent", "Ended"]
 
 
+class VolumeStateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["Accepted", "Activated", "Ended"]
+
+
+class EmergencyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(default="", max_length=500)
+
+
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    key_id: str
-    secret: str
+    key_id: str = Field(max_length=64)
+    secret: str = Field(max_length=256)
+
+
+def area_query(
+    lat_min: Annotated[float, Query(ge=-90, le=90)] = -90.0, lat_max: Annotated[float, Query(ge=-90, le=90)] = 90.0,
+    lon_min: Annotated[float, Query(ge=-180, le=180, description="west edge; above lon_max crosses 180°")] = -180.0,
+    lon_max: Annotated[float, Query(ge=-180, le=180)] = 180.0,
+    alt_min: Annotated[float | None, Query(ge=-2000, le=200_000)] = None,
+    alt_max: Annotated[float | None, Query(ge=-2000, le=200_000)] = None,
+    alt_unit: AltUnit = AltUnit.FT,
+    start: Annotated[AwareDatetime | None, Query(description="RFC 3339")] = None,
+    end: Annotated[AwareDatetime | None, Query(description="RFC 3339")] = None,
+) -> Area:
+    """Plans or volumes that meet this box of latitude, longitude, altitude and time."""
+    def metres(v: float | None, default: float) -> float:
+        return default if v is None else Altitude(value=v, unit=alt_unit).metres
+
+    def ts(t: datetime | None, default: float) -> float:
+        return default if t is None else t.timestamp()
+
+    return Area(lat_min, lat_max, lon_min, lon_max, metres(alt_min, -1e9), metres(alt_max, 1e9),
+                ts(start, -1e18), ts(end, 1e18))
+
+
+def _answer(kind: Kind, r: FilingResult) -> dict[str, Any]:
+    return {kind.name: r.item, "conflicts": r.conflicts, "resolutions": r.resolutions}
 
 
 def create_app(settings: Settings | None = None, hub: Hub | None = None) -> FastAPI:
@@ -82,35 +123,31 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return who
 
     Who = Annotated[Principal, Depends(principal)]
-
-    def readable(who: Principal) -> Principal:
-        if "plans:read" not in who.scopes:
-            raise AccessError(N_("role {role} may not read plans"), role=who.role)
-        return who
+    Key = Annotated[str | None, Header(max_length=128, description="makes a retry safe: same key and body, "
+                                                                   "same answer, nothing stored twice")]
+    Version = Annotated[int, Header(description="the version being replaced")]
+    InArea = Annotated[Area, Depends(area_query)]
 
     @app.post("/v1/token")
     def token(body: TokenRequest) -> dict[str, str]:
         """Exchange a credential for a bearer token."""
         return {"access_token": the_hub.token(body.key_id, body.secret), "token_type": "bearer"}
 
+    # -- plans ---------------------------------------------------------------------------
     @app.post("/v1/plans", status_code=201)
-    def file_plan(plan: FlightPlan, who: Who,
-                  idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict[str, Any]:
+    def file_plan(plan: FlightPlan, who: Who, idempotency_key: Key = None) -> dict[str, Any]:
         """File a plan; the answer holds its conflicts and resolution suggestions.
 
         Send an ``Idempotency-Key`` header to make retries safe: the same key and body give the
         first answer again and store nothing more."""
-        r = the_hub.file_plan(who, plan, request_key=idempotency_key)
-        return {"plan": r.plan, "conflicts": r.conflicts, "resolutions": r.resolutions}
+        return _answer(PLAN, the_hub.file_plan(who, plan, request_key=idempotency_key))
 
     @app.put("/v1/plans/{plan_id}")
-    def update_plan(plan_id: str, plan: FlightPlan, who: Who,
-                    if_match: Annotated[int, Header(description="the version being replaced")]) -> dict[str, Any]:
+    def update_plan(plan_id: str, plan: FlightPlan, who: Who, if_match: Version) -> dict[str, Any]:
         """Replace an own plan (``If-Match``: its current version); checked like a new filing."""
         if plan.id != plan_id:
             raise StateError(N_("the path names plan {path} but the body plan {body}"), path=plan_id, body=plan.id)
-        r = the_hub.update_plan(who, plan, if_match)
-        return {"plan": r.plan, "conflicts": r.conflicts, "resolutions": r.resolutions}
+        return _answer(PLAN, the_hub.update_plan(who, plan, if_match))
 
     @app.post("/v1/check")
     def check(plan: FlightPlan, who: Who) -> dict[str, Any]:
@@ -119,25 +156,83 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return {"conflicts": r.conflicts, "resolutions": r.resolutions}
 
     @app.get("/v1/plans")
-    def list_plans(who: Who) -> list[dict[str, Any]]:
-        """Every plan: own plans in full, other parties' as references."""
-        return the_hub.list_plans(readable(who))
+    def list_plans(who: Who, area: InArea) -> list[dict[str, Any]]:
+        """Plans that meet the area and time asked (all by default): own in full, others as references."""
+        return the_hub.query(who, PLAN, area)
 
     @app.get("/v1/plans/{plan_id}")
     def get_plan(plan_id: str, who: Who) -> dict[str, Any]:
         """One plan (a reference only when it belongs to another party)."""
-        return the_hub.get_plan(readable(who), plan_id)
+        return the_hub.get(who, PLAN, plan_id)
 
     @app.post("/v1/plans/{plan_id}/state")
     def set_state(plan_id: str, body: StateRequest, who: Who) -> dict[str, Any]:
         """Move an own plan along Proposed → Accepted → Activated → Ended (or Nonconforming,
         Contingent).  Not Accepted while it conflicts with a plan of higher priority."""
-        return the_hub.set_state(who, plan_id, body.state)
+        return the_hub.set_state(who, PLAN, plan_id, body.state)
+
+    @app.post("/v1/plans/{plan_id}/emergency")
+    def declare_emergency(plan_id: str, body: EmergencyRequest, who: Who) -> dict[str, Any]:
+        """Emergency override: the own live plan takes precedence over every other plan until
+        the emergency ends.  Every party is told (``GET /v1/events``) and the event is kept."""
+        return the_hub.emergency(who, plan_id, body.reason)
+
+    @app.delete("/v1/plans/{plan_id}/emergency")
+    def end_emergency(plan_id: str, who: Who) -> dict[str, Any]:
+        """End the emergency override of an own plan; every party is told."""
+        return the_hub.emergency(who, plan_id, end=True)
 
     @app.delete("/v1/plans/{plan_id}", status_code=204)
     def delete_plan(plan_id: str, who: Who) -> Response:
         """Delete an own plan."""
-        the_hub.delete_plan(who, plan_id)
+        the_hub.delete(who, PLAN, plan_id)
         return Response(status_code=204)
+
+    # -- reserved volumes ------------------------------------------------------------------
+    @app.post("/v1/volumes", status_code=201)
+    def file_volume(volume: ReservedVolume, who: Who, idempotency_key: Key = None) -> dict[str, Any]:
+        """Reserve a volume; checked against every live plan and volume like a plan."""
+        return _answer(VOLUME, the_hub.file_volume(who, volume, request_key=idempotency_key))
+
+    @app.put("/v1/volumes/{volume_id}")
+    def update_volume(volume_id: str, volume: ReservedVolume, who: Who, if_match: Version) -> dict[str, Any]:
+        """Replace an own volume (``If-Match``: its current version)."""
+        if volume.id != volume_id:
+            raise StateError(N_("the path names plan {path} but the body plan {body}"), path=volume_id,
+                             body=volume.id)
+        return _answer(VOLUME, the_hub.update_volume(who, volume, if_match))
+
+    @app.post("/v1/check/volume")
+    def check_volume(volume: ReservedVolume, who: Who) -> dict[str, Any]:
+        """What would conflict if this volume were filed (nothing is stored)."""
+        return {"conflicts": the_hub.file_volume(who, volume, dry_run=True).conflicts}
+
+    @app.get("/v1/volumes")
+    def list_volumes(who: Who, area: InArea) -> list[dict[str, Any]]:
+        """Volumes that meet the area and time asked: own in full, others as references."""
+        return the_hub.query(who, VOLUME, area)
+
+    @app.get("/v1/volumes/{volume_id}")
+    def get_volume(volume_id: str, who: Who) -> dict[str, Any]:
+        """One volume (a reference only when it belongs to another party)."""
+        return the_hub.get(who, VOLUME, volume_id)
+
+    @app.post("/v1/volumes/{volume_id}/state")
+    def set_volume_state(volume_id: str, body: VolumeStateRequest, who: Who) -> dict[str, Any]:
+        """Proposed → Accepted → Activated → Ended."""
+        return the_hub.set_state(who, VOLUME, volume_id, body.state)
+
+    @app.delete("/v1/volumes/{volume_id}", status_code=204)
+    def delete_volume(volume_id: str, who: Who) -> Response:
+        """Delete an own volume."""
+        the_hub.delete(who, VOLUME, volume_id)
+        return Response(status_code=204)
+
+    # -- events ----------------------------------------------------------------------------
+    @app.get("/v1/events")
+    def list_events(who: Who, after: Annotated[int, Query(ge=0)] = 0,
+                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+        """Events addressed to the caller's party (``seq`` > ``after``), each with EN and RU text."""
+        return the_hub.events(who, after, limit)
 
     return app

@@ -40,6 +40,8 @@ def demo(
     for p in ps.plans:
         if p is not late:
             hub.file_plan(Principal(p.party, "operator"), p)
+    for v in ps.volumes:
+        hub.file_volume(Principal(v.party, "operator"), v)
     url = f"http://{host}:{port}"
     out.print(t(N_("skypact service at {url} (OpenAPI: {url}/docs)"), lang, url=url))
     for party, (kid, secret) in creds.items():

@@ -11,7 +11,7 @@ from skypact.cli.common import fail, out
 from skypact.errors import SkypactError
 
 if TYPE_CHECKING:
-    from skypact.service.hub import Hub
+    from skypact.service.parties import Parties
 
 admin_app = typer.Typer(help="Manage parties and credentials (works on the store directly).", no_args_is_help=True)
 
@@ -38,13 +38,13 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
-def _hub(db: str, key_file: Path) -> Hub:
+def _parties(db: str, key_file: Path) -> Parties:
     from skypact.config import Settings
-    from skypact.service.hub import Hub
+    from skypact.service.parties import Parties
     from skypact.store.db import connect
 
     s = Settings(db_url=db, token_key_file=key_file)
-    return Hub(connect(s.db_url), s.token_key())
+    return Parties(connect(s.db_url), s.token_key())
 
 
 DB = Annotated[str, typer.Option("--db", help="Store URL.")]
@@ -56,7 +56,7 @@ def revoke(key_id: Annotated[str, typer.Argument(help="Credential to revoke.")],
            db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
     """Revoke a credential; its tokens stop working at once."""
     try:
-        _hub(db, key_file).revoke(key_id)
+        _parties(db, key_file).revoke(key_id)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"revoked {key_id}")
@@ -68,7 +68,7 @@ def rotate(party: Annotated[str, typer.Argument(help="Party whose credential to 
            db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
     """Issue a new credential and revoke the party's earlier ones of that role."""
     try:
-        kid, secret = _hub(db, key_file).rotate(party, role)
+        kid, secret = _parties(db, key_file).rotate(party, role)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"party {party}: key_id={kid} secret={secret}")
@@ -77,8 +77,11 @@ def rotate(party: Annotated[str, typer.Argument(help="Party whose credential to 
 @admin_app.command("suspend")
 def suspend(party: Annotated[str, typer.Argument(help="Party to suspend.")],
             db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
-    """Suspend a party: its tokens and credentials stop working."""
-    _hub(db, key_file).suspend(party)
+    """Suspend a party: its tokens and credentials stop working (its plans stay checked)."""
+    try:
+        _parties(db, key_file).suspend(party)
+    except SkypactError as e:
+        raise fail(e) from None
     out.print(f"suspended {party}")
 
 
@@ -89,7 +92,7 @@ def map_subject(sub: Annotated[str, typer.Argument(help="Subject (sub claim) of 
                 db: DB = "sqlite:///var/skypact.db", key_file: KEY = Path("var/token.key")) -> None:
     """Map an outside token's subject to a party."""
     try:
-        _hub(db, key_file).map_subject(sub, party, role)
+        _parties(db, key_file).map_subject(sub, party, role)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"{sub} -> {party} ({role})")
@@ -106,13 +109,8 @@ def add_party(
     key_file: Annotated[Path, typer.Option("--token-key-file", help="Token-signing key.")] = Path("var/token.key"),
 ) -> None:
     """Create a party and print its credential once (keep the secret: it is not stored)."""
-    from skypact.config import Settings
-    from skypact.service.hub import Hub
-    from skypact.store.db import connect
-
-    s = Settings(db_url=db, token_key_file=key_file)
     try:
-        kid, secret = Hub(connect(s.db_url), s.token_key()).add_party(name, lang, units, max_priority, role)
+        kid, secret = _parties(db, key_file).add_party(name, lang, units, max_priority, role)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"party {name}: key_id={kid} secret={secret}")

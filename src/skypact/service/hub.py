@@ -1,40 +1,49 @@
-"""The hub: parties and credentials, plan filing with the conflict check in the same transaction.
+"""The hub: plans and reserved volumes filed by parties, each write checked against the live
+airspace in the same transaction.
 
-Filing a plan: validate it, then in one transaction load every other live plan, probe the new
-plan against them with the strategic engine, store the plan and its conflicts, and answer with
-the conflicts and resolution suggestions.  A dry run does the same without storing.  Only writes
-whose areas and times overlap are serialised (:mod:`skypact.service.areas`).
+Filing (a plan or a volume): validate it; take the locks of the area and hours it covers
+(:mod:`skypact.service.areas`); in one transaction check it with the strategic engine against
+every live plan and volume it could conflict with, store it, its conflicts and the events of
+the change (:mod:`skypact.service.events`), and answer with the conflicts and, for a plan that
+should move, resolution suggestions.  The live set is updated after the commit, under the same
+locks.  A dry run does the same and stores nothing.  Ended plans and volumes leave the live set.
 
-Data minimisation: another party sees a plan's reference only - id, owner, state, version and
-4D bounding extents per leg - unless the plan conflicts with one of its own plans, in which case
-it also sees the legs (waypoints and times) that overlap the conflict's time window.
+Priority: a plan's declared priority is capped by its party's ``max_priority``.  The emergency
+override lifts one live plan above every other (:data:`EMERGENCY_PRIORITY`); declaring and
+ending it is recorded as an event addressed to every party.  Volumes have priority 0: in a
+plan-volume conflict the plan moves.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, union_all, update
 
-from skypact.errors import AccessError, AuthError, NotFoundError, StateError
-from skypact.geo.geodesy import geodesic_points
+from skypact.errors import AccessError, NotFoundError, StateError
 from skypact.i18n import N_
 from skypact.minima import MinimaTable
-from skypact.plans.model import FlightPlan
-from skypact.plans.validate import validate_plan
+from skypact.plans.model import FlightPlan, ReservedVolume
+from skypact.plans.validate import validate_plan, validate_volume
 from skypact.report import conflict_dict, plans_to_resolve
-from skypact.service.areas import AreaLocks
-from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
-from skypact.store.tables import conflicts, credentials, parties, plans, requests, subjects
+from skypact.service import events
+from skypact.service.areas import AreaLocks, Entry, LiveSet
+from skypact.service.auth import Principal
+from skypact.service.parties import Parties
+from skypact.service.views import Area, epoch, extents, view
+from skypact.store.tables import conflicts, emergencies, parties, plans, requests, volumes
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 
-__all__ = ["TRANSITIONS", "FilingResult", "Hub"]
+__all__ = ["EMERGENCY_PRIORITY", "PLAN", "TRANSITIONS", "VOLUME", "FilingResult", "Hub", "Kind"]
+
+#: the effective priority of a plan under the emergency override: above any declarable one
+EMERGENCY_PRIORITY = 10_000
 
 #: allowed plan state changes
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -46,272 +55,327 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "Ended": (),
 }
 
+Item = FlightPlan | ReservedVolume
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Plans or volumes: their table, states, validation and model."""
+
+    name: str
+    table: Table
+    transitions: dict[str, tuple[str, ...]]
+    validate: Callable[[Any], None]
+    model: type[FlightPlan] | type[ReservedVolume]
+    #: messages: not found, another party's, id taken, ended
+    texts: tuple[str, str, str, str]
+
+
+PLAN = Kind("plan", plans, TRANSITIONS, validate_plan, FlightPlan,
+            (N_("no plan {id}"), N_("plan {id} belongs to another party"), N_("plan {id} exists already"),
+             N_("plan {id} has ended: file a new one")))
+VOLUME = Kind("volume", volumes, {"Proposed": ("Accepted", "Ended"), "Accepted": ("Activated", "Ended"),
+                                  "Activated": ("Ended",), "Ended": ()}, validate_volume, ReservedVolume,
+              (N_("no reserved volume {id}"), N_("reserved volume {id} belongs to another party"),
+               N_("the id {id} is taken by another plan or volume"),
+               N_("reserved volume {id} has ended: file a new one")))
+
 
 @dataclass(frozen=True)
 class FilingResult:
-    plan: dict[str, Any]
+    item: dict[str, Any]
     conflicts: list[dict[str, Any]]
     resolutions: list[dict[str, Any]]
     stored: bool
 
 
-def extents(plan: FlightPlan) -> list[dict[str, float]]:
-    """Per leg: the 4D box (lat, lon, altitude in metres, time) that holds the leg's geodesic."""
-    w = plan.waypoints
-    lat = np.array([p.lat for p in w])
-    lon = np.array([p.lon for p in w])
-    plat, plon, _, leg, _ = geodesic_points(lat[:-1], lon[:-1], lat[1:], lon[1:], 10_000.0)
-    out = []
-    for i in range(len(w) - 1):
-        la = np.append(plat[leg == i], w[i + 1].lat)
-        lo = np.append(plon[leg == i], w[i + 1].lon)
-        out.append({"lat_min": float(la.min()), "lat_max": float(la.max()), "lon_min": float(lo.min()),
-                    "lon_max": float(lo.max()), "alt_min_m": min(w[i].alt.metres, w[i + 1].alt.metres),
-                    "alt_max_m": max(w[i].alt.metres, w[i + 1].alt.metres),
-                    "t_start": w[i].time.timestamp(), "t_end": w[i + 1].time.timestamp()})
-    return out
+def _require(who: Principal, scope: str) -> None:
+    if scope not in who.scopes:
+        if scope == "plans:write":
+            raise AccessError(N_("role {role} may not file plans"), role=who.role)
+        raise AccessError(N_("role {role} may not read plans"), role=who.role)
 
 
-class Hub:
+def _own(row: Any, who: Principal, kind: Kind, entity_id: str) -> Any:
+    """``row`` when it exists and belongs to the caller."""
+    if row is None:
+        raise NotFoundError(kind.texts[0], id=entity_id)
+    if row.party != who.party:
+        raise AccessError(kind.texts[1], id=entity_id)
+    return row
+
+
+class Hub(Parties):
     """The service's operations; every method checks the caller's rights."""
 
-    def __init__(self, engine: Engine, token_key: bytes, minima: MinimaTable | None = None) -> None:
-        self.engine = engine
-        self.token_key = token_key
+    def __init__(self, engine: Engine, token_key: bytes, minima: MinimaTable | None = None,
+                 max_delay_s: float = 3600.0) -> None:
+        super().__init__(engine, token_key)
         self.settings = EngineSettings(minima=minima or MinimaTable())
-        self.areas = AreaLocks(self.settings)
+        self.max_delay_s = max_delay_s
+        self.live = LiveSet(self.settings)
+        self.areas = AreaLocks()
+        with engine.connect() as conn:
+            urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
+            for kind in (PLAN, VOLUME):
+                for (body,) in conn.execute(select(kind.table.c.body).where(kind.table.c.state != "Ended")):
+                    item = kind.model.model_validate(body)
+                    self.live.put(self.live.entry(item, self._priority(item, item.id in urgent)))
 
-    # -- parties and credentials -------------------------------------------------------
-    def add_party(self, name: str, lang: str = "en", units: str = "imperial", max_priority: int = 0,
-                  role: str = "operator") -> tuple[str, str]:
-        """Create a party with one credential; returns (key id, secret), shown only now."""
-        key_id, secret = new_credential()
-        with self.engine.begin() as conn:
-            if conn.execute(select(parties.c.id).where(parties.c.id == name)).first():
-                raise StateError(N_("party {party} exists already"), party=name)
-            conn.execute(insert(parties).values(id=name, lang=lang, units=units, max_priority=max_priority,
-                                                suspended=False))
-            conn.execute(insert(credentials).values(key_id=key_id, party=name, role=role,
-                                                    secret_hash=hash_secret(secret), revoked=False))
-        return key_id, secret
+    @staticmethod
+    def _priority(item: Item, emergency: bool) -> int:
+        if emergency:
+            return EMERGENCY_PRIORITY
+        return item.priority if isinstance(item, FlightPlan) else 0
 
-    def token(self, key_id: str, secret: str, ttl_s: int = 3600) -> str:
-        """A bearer token for a valid, unrevoked credential of an active party."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(credentials, parties.c.suspended).join(parties)
-                               .where(credentials.c.key_id == key_id)).first()
-        if row is None or row.revoked or row.suspended or not verify_secret(secret, row.secret_hash):
-            raise AuthError(N_("unknown or revoked credentials"))
-        return issue_token(self.token_key, Principal(row.party, row.role), ttl_s, kid=key_id)
-
-    def revoke(self, key_id: str) -> None:
-        """Revoke one credential: its tokens stop working at once."""
-        with self.engine.begin() as conn:
-            n = conn.execute(update(credentials).where(credentials.c.key_id == key_id).values(revoked=True)).rowcount
-        if not n:
-            raise NotFoundError(N_("no credential {key_id}"), key_id=key_id)
-
-    def rotate(self, party: str, role: str = "operator") -> tuple[str, str]:
-        """A new credential for ``party``; every earlier one of that role is revoked."""
-        key_id, secret = new_credential()
-        with self.engine.begin() as conn:
-            if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
-                raise NotFoundError(N_("no party {party}"), party=party)
-            conn.execute(update(credentials).where((credentials.c.party == party) & (credentials.c.role == role))
-                         .values(revoked=True))
-            conn.execute(insert(credentials).values(key_id=key_id, party=party, role=role,
-                                                    secret_hash=hash_secret(secret), revoked=False))
-        return key_id, secret
-
-    def map_subject(self, sub: str, party: str, role: str = "operator") -> None:
-        """Let tokens of a trusted outside issuer with subject ``sub`` act for ``party``."""
-        with self.engine.begin() as conn:
-            if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
-                raise NotFoundError(N_("no party {party}"), party=party)
-            conn.execute(delete(subjects).where(subjects.c.sub == sub))
-            conn.execute(insert(subjects).values(sub=sub, party=party, role=role))
-
-    def subject(self, sub: str) -> Principal:
-        """The party an outside subject acts for."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(subjects.c.party, subjects.c.role, parties.c.suspended).join(parties)
-                               .where(subjects.c.sub == sub)).first()
-        if row is None or row.suspended:
-            raise AuthError(N_("the token's subject is not mapped to an active party"))
-        return Principal(row.party, row.role)
-
-    def check_key(self, key_id: str) -> None:
-        """Refuse tokens of revoked credentials or suspended parties."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(credentials.c.revoked, parties.c.suspended).join(parties)
-                               .where(credentials.c.key_id == key_id)).first()
-        if row is None or row.revoked or row.suspended:
-            raise AuthError(N_("unknown or revoked credentials"))
-
-    # -- plans -------------------------------------------------------------------------
+    # -- writes ------------------------------------------------------------------------------
     def file_plan(self, who: Principal, plan: FlightPlan, dry_run: bool = False,
                   request_key: str | None = None) -> FilingResult:
-        """Check ``plan`` against every other live plan and, unless ``dry_run``, store it.
+        """Check ``plan`` against the live airspace and, unless ``dry_run``, store it.
 
         With ``request_key`` the filing is idempotent: a retry with the same key and body gets
         the first answer and stores nothing more; the same key with another body is refused.
         """
-        return self._write_plan(who, plan, None, dry_run, request_key)
+        return self._write(who, PLAN, plan, None, dry_run, request_key)
 
     def update_plan(self, who: Principal, plan: FlightPlan, if_version: int) -> FilingResult:
         """Replace an own plan whose current version is ``if_version`` (optimistic concurrency)."""
-        return self._write_plan(who, plan, if_version, False, None)
+        return self._write(who, PLAN, plan, if_version, False, None)
 
-    def _write_plan(self, who: Principal, plan: FlightPlan, if_version: int | None, dry_run: bool,
-                    request_key: str | None) -> FilingResult:
-        if "plans:write" not in who.scopes:
-            raise AccessError(N_("role {role} may not file plans"), role=who.role)
-        if plan.party != who.party:
+    def file_volume(self, who: Principal, volume: ReservedVolume, dry_run: bool = False,
+                    request_key: str | None = None) -> FilingResult:
+        """:meth:`file_plan` for a reserved volume."""
+        return self._write(who, VOLUME, volume, None, dry_run, request_key)
+
+    def update_volume(self, who: Principal, volume: ReservedVolume, if_version: int) -> FilingResult:
+        """:meth:`update_plan` for a reserved volume."""
+        return self._write(who, VOLUME, volume, if_version, False, None)
+
+    def _write(self, who: Principal, kind: Kind, item: Item, if_version: int | None, dry_run: bool,
+               request_key: str | None) -> FilingResult:
+        _require(who, "plans:write")
+        if item.party != who.party:
             raise AccessError(N_("a party files only its own plans (plan party {plan_party}, caller {party})"),
-                              plan_party=plan.party, party=who.party)
-        validate_plan(plan)
-        body = plan.model_dump(mode="json")
+                              plan_party=item.party, party=who.party)
+        kind.validate(item)
+        body = item.model_dump(mode="json")
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-        cells = set(self.areas.cells(plan))
-        if if_version is not None:  # the old version's area too: writes there must not see it change
-            cells |= set(self._cells_of(plan.id))
-        with self.areas.hold(sorted(cells)), self.engine.begin() as conn:
-            if request_key is not None:
-                seen = conn.execute(select(requests).where((requests.c.party == who.party)
-                                                           & (requests.c.key == request_key))).first()
-                if seen is not None:
-                    if seen.body_hash != digest:
-                        raise StateError(N_("request id {key} was already used with another body"), key=request_key)
-                    return FilingResult(**seen.response, stored=True)
-            maxp = conn.execute(select(parties.c.max_priority).where(parties.c.id == who.party)).scalar_one()
-            if plan.priority > maxp:
-                raise AccessError(N_("priority {priority} is above the party's maximum {max}"),
-                                  priority=plan.priority, max=maxp)
-            current = conn.execute(select(plans.c.party, plans.c.version).where(plans.c.id == plan.id)).first()
-            if if_version is None and current is not None:
-                raise StateError(N_("plan {id} exists already"), id=plan.id)
-            if if_version is not None:
-                if current is None:
-                    raise NotFoundError(N_("no plan {id}"), id=plan.id)
-                if current.party != who.party:
-                    raise AccessError(N_("plan {id} belongs to another party"), id=plan.id)
-                if current.version != if_version:
-                    raise StateError(N_("plan {id} is at version {current}, not {given}: read it again"),
-                                     id=plan.id, current=current.version, given=if_version)
-            version = 1 if current is None else current.version + 1
-            live = [FlightPlan.model_validate(r.body)
-                    for r in conn.execute(select(plans.c.body).where(plans.c.id != plan.id))]
-            st = Strategic(live, settings=self.settings)
-            found = st.probe(plan)
-            prio = {p.id: p.priority for p in [*live, plan]}
-            res = [suggest(st, plan)] if plan.id in plans_to_resolve(found, prio) else []
-            ref = {"id": plan.id, "party": plan.party, "state": "Proposed", "version": version,
-                   "extents": extents(plan)}
-            result = FilingResult(
-                plan={**ref, "plan": body},
-                conflicts=[conflict_dict(c) for c in found],
-                resolutions=[{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
-                              "new_level_ft": r.new_level_ft} for r in res],
-                stored=not dry_run,
-            )
-            if dry_run:
-                return result
-            row = {"party": plan.party, "state": "Proposed", "version": version, "body": body,
-                   "t_start": plan.start.timestamp(), "t_end": plan.end.timestamp(), "extents": ref["extents"]}
-            if current is None:
-                conn.execute(insert(plans).values(id=plan.id, **row))
-            else:
-                conn.execute(update(plans).where(plans.c.id == plan.id).values(**row))
-                conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == plan.id, conflicts.c.plan_b == plan.id)))
-            for c in found:
-                conn.execute(insert(conflicts).values(plan_a=c.a, plan_b=c.b, record=conflict_dict(c), note=""))
-            if request_key is not None:
-                conn.execute(insert(requests).values(
-                    party=who.party, key=request_key, body_hash=digest, status=201,
-                    response={"plan": result.plan, "conflicts": result.conflicts, "resolutions": result.resolutions}))
+        entry = self.live.entry(item)
+        old = self.live.get(item.id) if if_version is not None else None
+        with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
+            with self.engine.begin() as conn:
+                if request_key is not None:
+                    seen = conn.execute(select(requests).where((requests.c.party == who.party)
+                                                               & (requests.c.key == request_key))).first()
+                    if seen is not None:
+                        if seen.body_hash != digest:
+                            raise StateError(N_("request id {key} was already used with another body"),
+                                             key=request_key)
+                        return FilingResult(**seen.response, stored=True)
+                entry, version = self._admit(conn, who, kind, item, entry, if_version)
+                result, found = self._check(kind, item, entry, version, body, dry_run)
+                if dry_run:
+                    return result
+                self._store(conn, who, kind, item, entry, version, body, result, found)
+                if request_key is not None:
+                    conn.execute(insert(requests).values(
+                        party=who.party, key=request_key, body_hash=digest, status=201,
+                        response={"item": result.item, "conflicts": result.conflicts,
+                                  "resolutions": result.resolutions}))
+            self.live.put(entry)
         return result
 
-    def _cells_of(self, plan_id: str) -> list[int]:
-        """The area cells of a stored plan (none when there is no such plan)."""
-        with self.engine.connect() as conn:
-            body = conn.execute(select(plans.c.body).where(plans.c.id == plan_id)).scalar_one_or_none()
-        return self.areas.cells(FlightPlan.model_validate(body)) if body is not None else []
+    def _admit(self, conn: Connection, who: Principal, kind: Kind, item: Item, entry: Entry,
+               if_version: int | None) -> tuple[Entry, int]:
+        """Refuse what may not be written; the entry with its effective priority, and the new version."""
+        if isinstance(item, FlightPlan):
+            maxp = conn.execute(select(parties.c.max_priority).where(parties.c.id == who.party)).scalar_one()
+            if item.priority > maxp:
+                raise AccessError(N_("priority {priority} is above the party's maximum {max}"),
+                                  priority=item.priority, max=maxp)
+        t = kind.table
+        current = conn.execute(select(t.c.party, t.c.version, t.c.state).where(t.c.id == item.id)).first()
+        if if_version is None:
+            other = VOLUME if kind is PLAN else PLAN
+            if current is not None or conn.execute(select(other.table.c.id).where(other.table.c.id == item.id)).first():
+                raise StateError(kind.texts[2], id=item.id)
+            return replace(entry, priority=self._priority(item, False)), 1
+        current = _own(current, who, kind, item.id)
+        if current.version != if_version:
+            raise StateError(N_("plan {id} is at version {current}, not {given}: read it again"),
+                             id=item.id, current=current.version, given=if_version)
+        if current.state == "Ended":
+            raise StateError(kind.texts[3], id=item.id)
+        urgent = conn.execute(select(emergencies.c.plan).where(emergencies.c.plan == item.id)).first() is not None
+        return replace(entry, priority=self._priority(item, urgent)), current.version + 1
 
-    def _view(self, conn: Any, who: Principal, row: Any) -> dict[str, Any]:
-        ref = {"id": row.id, "party": row.party, "state": row.state, "version": row.version, "extents": row.extents}
-        if row.party == who.party:
-            return {**ref, "plan": row.body}
-        mine = select(plans.c.id).where(plans.c.party == who.party)
-        links = conn.execute(select(conflicts.c.record).where(or_(
-            (conflicts.c.plan_a == row.id) & conflicts.c.plan_b.in_(mine),
-            (conflicts.c.plan_b == row.id) & conflicts.c.plan_a.in_(mine)))).all()
-        if not links:
-            return ref
-        wps = row.body["waypoints"]
-        ext = row.extents
-        shown = set()
-        for (rec,) in links:
-            s, e = _ts(rec["start"]), _ts(rec["end"])
-            shown |= {i for i, x in enumerate(ext) if x["t_start"] < e and x["t_end"] > s}
-        legs = [{"from": wps[i], "to": wps[i + 1]} for i in sorted(shown)]
-        return {**ref, "conflicting_legs": legs}
+    def _check(self, kind: Kind, item: Item, entry: Entry, version: int, body: dict[str, Any],
+               dry_run: bool) -> tuple[FilingResult, list[Any]]:
+        """The conflicts of ``item`` with the live airspace, and suggestions for a plan that should move."""
+        is_plan = isinstance(item, FlightPlan)
+        near = self.live.candidates(entry, self.max_delay_s if is_plan else 0.0)
+        st = Strategic([e.item for e in near if isinstance(e.item, FlightPlan)],
+                       [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings)
+        found = st.probe(item) if isinstance(item, FlightPlan) else st.probe_volume(item)
+        res = []
+        if isinstance(item, FlightPlan):
+            prio = {e.id: e.priority for e in near} | {item.id: entry.priority}
+            if item.id in plans_to_resolve(found, prio):
+                r = suggest(st, item, max_delay_s=self.max_delay_s)
+                res = [{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
+                        "new_level_ft": r.new_level_ft}]
+        ref = {"id": item.id, "party": item.party, "state": "Proposed", "version": version, "extents": extents(item)}
+        return FilingResult({**ref, kind.name: body}, [conflict_dict(c) for c in found], res, not dry_run), found
 
-    def get_plan(self, who: Principal, plan_id: str) -> dict[str, Any]:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
-            if row is None:
-                raise NotFoundError(N_("no plan {id}"), id=plan_id)
-            return self._view(conn, who, row)
+    def _store(self, conn: Connection, who: Principal, kind: Kind, item: Item, entry: Entry, version: int,
+               body: dict[str, Any], result: FilingResult, found: list[Any]) -> None:
+        t = kind.table
+        row = {"party": item.party, "state": "Proposed", "version": version, "body": body,
+               "t_start": entry.t_lo, "t_end": entry.t_hi, "extents": result.item["extents"]}
+        before = self._pairs(conn, item.id)
+        if version == 1:
+            conn.execute(insert(t).values(id=item.id, **row))
+        else:
+            conn.execute(update(t).where(t.c.id == item.id).values(**row))
+            conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == item.id, conflicts.c.plan_b == item.id)))
+        events.record(conn, f"{kind.name}-{'filed' if version == 1 else 'updated'}", who.party, [who.party],
+                      item.id, id=item.id, version=version, conflicts=len(found))
+        for c, d in zip(found, result.conflicts, strict=True):
+            conn.execute(insert(conflicts).values(plan_a=c.a, plan_b=c.b, record=d, note=""))
+            events.record(conn, "conflict-found", who.party, [c.party_a, c.party_b], item.id,
+                          **{k: v for k, v in d.items() if k != "text"}, a=c.a, b=c.b)
+        now = {c.b if c.a == item.id else c.a for c in found}
+        self._cleared(conn, who, item.id, {k: v for k, v in before.items() if k not in now})
 
-    def list_plans(self, who: Principal) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            return [self._view(conn, who, r) for r in conn.execute(select(plans).order_by(plans.c.id))]
+    def _pairs(self, conn: Connection, entity_id: str) -> dict[str, tuple[str, str]]:
+        """The stored conflicts of ``entity_id``: other id -> the two parties."""
+        rows = conn.execute(select(conflicts.c.plan_a, conflicts.c.plan_b, conflicts.c.record).where(
+            or_(conflicts.c.plan_a == entity_id, conflicts.c.plan_b == entity_id)))
+        return {(r.plan_b if r.plan_a == entity_id else r.plan_a): (r.record["party_a"], r.record["party_b"])
+                for r in rows}
 
-    def delete_plan(self, who: Principal, plan_id: str) -> None:
-        if "plans:write" not in who.scopes:
-            raise AccessError(N_("role {role} may not file plans"), role=who.role)
-        with self.areas.hold(self._cells_of(plan_id)), self.engine.begin() as conn:
-            row = conn.execute(select(plans.c.party).where(plans.c.id == plan_id)).first()
-            if row is None:
-                raise NotFoundError(N_("no plan {id}"), id=plan_id)
-            if row.party != who.party:
-                raise AccessError(N_("plan {id} belongs to another party"), id=plan_id)
-            conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == plan_id, conflicts.c.plan_b == plan_id)))
-            conn.execute(delete(plans).where(plans.c.id == plan_id))
+    @staticmethod
+    def _cleared(conn: Connection, who: Principal, entity_id: str, gone: dict[str, tuple[str, str]]) -> None:
+        for other, pair in sorted(gone.items()):
+            events.record(conn, "conflict-cleared", who.party, pair, entity_id, a=entity_id, b=other)
 
-    def set_state(self, who: Principal, plan_id: str, state: str) -> dict[str, Any]:
-        """Move an own plan to ``state`` (see :data:`TRANSITIONS`).
+    def delete(self, who: Principal, kind: Kind, entity_id: str) -> None:
+        """Delete an own plan or volume; its conflicts are cleared."""
+        _require(who, "plans:write")
+        old = self.live.get(entity_id)
+        with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
+            with self.engine.begin() as conn:
+                t = kind.table
+                row = conn.execute(select(t.c.party).where(t.c.id == entity_id)).first()
+                _own(row, who, kind, entity_id)
+                self._cleared(conn, who, entity_id, self._pairs(conn, entity_id))
+                conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == entity_id,
+                                                         conflicts.c.plan_b == entity_id)))
+                conn.execute(delete(emergencies).where(emergencies.c.plan == entity_id))
+                conn.execute(delete(t).where(t.c.id == entity_id))
+                events.record(conn, f"{kind.name}-deleted", who.party, [who.party], entity_id, id=entity_id)
+            self.live.drop(entity_id)
 
-        A plan with an unresolved conflict against a plan of higher priority cannot be Accepted.
+    def set_state(self, who: Principal, kind: Kind, entity_id: str, state: str) -> dict[str, Any]:
+        """Move an own plan or volume to ``state`` (see :data:`TRANSITIONS`).
+
+        A plan with an unresolved conflict against a live plan of higher priority cannot be
+        Accepted.  Ending it takes it out of the live airspace and clears its conflicts.
         """
-        if "plans:write" not in who.scopes:
-            raise AccessError(N_("role {role} may not file plans"), role=who.role)
-        with self.areas.hold(self._cells_of(plan_id)), self.engine.begin() as conn:
-            row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
+        _require(who, "plans:write")
+        old = self.live.get(entity_id)
+        with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
+            with self.engine.begin() as conn:
+                t = kind.table
+                row = conn.execute(select(t).where(t.c.id == entity_id)).first()
+                row = _own(row, who, kind, entity_id)
+                if state not in kind.transitions.get(row.state, ()):
+                    raise StateError(N_("a plan cannot go from {old} to {new}"), old=row.state, new=state)
+                pairs = self._pairs(conn, entity_id)
+                if state == "Accepted" and old is not None:
+                    for other in sorted(pairs):
+                        e = self.live.get(other)
+                        if e is not None and e.priority > old.priority:
+                            raise StateError(N_("plan {id} conflicts with the higher-priority plan {other}: "
+                                                "resolve it before accepting"), id=entity_id, other=other)
+                conn.execute(update(t).where(t.c.id == entity_id).values(state=state, version=row.version + 1))
+                events.record(conn, f"{kind.name}-state", who.party, [who.party], entity_id, id=entity_id,
+                              state=state, version=row.version + 1)
+                if state == "Ended":
+                    self._cleared(conn, who, entity_id, pairs)
+                    if old is not None and old.priority == EMERGENCY_PRIORITY:
+                        self._end_emergency(conn, who, entity_id)
+                row = conn.execute(select(t).where(t.c.id == entity_id)).first()
+                out = view(row, who.party, self._windows(conn, entity_id, who.party))
+            if state == "Ended":
+                self.live.drop(entity_id)
+        return out
+
+    def emergency(self, who: Principal, plan_id: str, reason: str = "", end: bool = False) -> dict[str, Any]:
+        """Declare (or end) the emergency override of an own live plan: it then has precedence
+        over every other plan.  Every party is told, and the event is kept."""
+        _require(who, "plans:write")
+        old = self.live.get(plan_id)
+        with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
+            with self.engine.begin() as conn:
+                row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
+                row = _own(row, who, PLAN, plan_id)
+                if old is None:
+                    raise StateError(PLAN.texts[3], id=plan_id)
+                declared = conn.execute(select(emergencies.c.plan).where(emergencies.c.plan == plan_id)).first()
+                if end:
+                    if declared is None:
+                        raise StateError(N_("plan {id} has no emergency to end"), id=plan_id)
+                    self._end_emergency(conn, who, plan_id)
+                    new = replace(old, priority=self._priority(old.item, False))
+                else:
+                    if declared is not None:
+                        raise StateError(N_("plan {id} is already under an emergency"), id=plan_id)
+                    conn.execute(insert(emergencies).values(plan=plan_id, party=who.party, reason=reason,
+                                                            declared_at=time.time()))
+                    events.record(conn, "emergency-declared", who.party, [events.EVERYONE], plan_id,
+                                  plan=plan_id, party=who.party, reason=reason, extents=row.extents)
+                    new = replace(old, priority=EMERGENCY_PRIORITY)
+                out = {**view(row, who.party, []), "emergency": not end}
+            self.live.put(new)
+        return out
+
+    @staticmethod
+    def _end_emergency(conn: Connection, who: Principal, plan_id: str) -> None:
+        conn.execute(delete(emergencies).where(emergencies.c.plan == plan_id))
+        events.record(conn, "emergency-ended", who.party, [events.EVERYONE], plan_id, plan=plan_id, party=who.party)
+
+    # -- reads -------------------------------------------------------------------------------
+    def _windows(self, conn: Connection, entity_id: str, reader: str) -> list[tuple[float, float]]:
+        """Time windows of the conflicts between ``entity_id`` and the reader's own items."""
+        mine = union_all(select(plans.c.id).where(plans.c.party == reader),
+                         select(volumes.c.id).where(volumes.c.party == reader))
+        rows = conn.execute(select(conflicts.c.record).where(or_(
+            (conflicts.c.plan_a == entity_id) & conflicts.c.plan_b.in_(mine),
+            (conflicts.c.plan_b == entity_id) & conflicts.c.plan_a.in_(mine))))
+        return [(epoch(r.record["start"]), epoch(r.record["end"])) for r in rows]
+
+    def get(self, who: Principal, kind: Kind, entity_id: str) -> dict[str, Any]:
+        """One plan or volume as the caller may see it."""
+        _require(who, "plans:read")
+        with self.engine.connect() as conn:
+            row = conn.execute(select(kind.table).where(kind.table.c.id == entity_id)).first()
             if row is None:
-                raise NotFoundError(N_("no plan {id}"), id=plan_id)
-            if row.party != who.party:
-                raise AccessError(N_("plan {id} belongs to another party"), id=plan_id)
-            if state not in TRANSITIONS.get(row.state, ()):
-                raise StateError(N_("a plan cannot go from {old} to {new}"), old=row.state, new=state)
-            if state == "Accepted":
-                mine = row.body["priority"]
-                others = [r.plan_b if r.plan_a == plan_id else r.plan_a for r in conn.execute(
-                    select(conflicts.c.plan_a, conflicts.c.plan_b).where(
-                        or_(conflicts.c.plan_a == plan_id, conflicts.c.plan_b == plan_id)))]
-                for (body,) in conn.execute(select(plans.c.body).where(plans.c.id.in_(others))):
-                    if body["priority"] > mine:
-                        raise StateError(N_("plan {id} conflicts with the higher-priority plan {other}: resolve "
-                                            "it before accepting"), id=plan_id, other=body["id"])
-            conn.execute(update(plans).where(plans.c.id == plan_id).values(state=state, version=row.version + 1))
-            row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
-            return self._view(conn, who, row)
+                raise NotFoundError(kind.texts[0], id=entity_id)
+            return view(row, who.party, self._windows(conn, entity_id, who.party))
 
-    def suspend(self, party: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(parties).where(parties.c.id == party).values(suspended=True))
+    def query(self, who: Principal, kind: Kind, area: Area | None = None) -> list[dict[str, Any]]:
+        """Every plan or volume (in ``area`` when given) as the caller may see it, by id."""
+        _require(who, "plans:read")
+        a = area or Area()
+        t = kind.table
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t).where((t.c.t_start <= a.t_end) & (t.c.t_end >= a.t_start))
+                                .order_by(t.c.id)).all()
+            return [view(r, who.party, self._windows(conn, r.id, who.party)) for r in rows if a.meets(r.extents)]
+
+    def events(self, who: Principal, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """The events addressed to the caller's party after ``after``."""
+        return events.read(self.engine, who.party, after, limit)
 
 
-def _ts(text: str) -> float:
-    """Epoch seconds of an RFC 3339 UTC time as written by :func:`skypact.report.rfc3339`."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()

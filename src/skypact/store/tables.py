@@ -1,14 +1,17 @@
 """Tables.  ``skypact_schema`` records the versions applied (see :mod:`skypact.store.db`).
 
 Version 1: parties, credentials, plans, conflicts.  Version 2: requests (idempotency keys).
-Version 3: subjects (outside token subjects mapped to parties).
+Version 3: subjects (outside token subjects mapped to parties).  Version 4: volumes (reserved
+airspace), emergencies (plans under the emergency override), events (the outbox: one row per
+committed change, written in the change's own transaction; the audit chain and notifications
+read it in ``seq`` order).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -68,6 +71,37 @@ subjects = Table(
     Column("role", String(16), nullable=False),
 )
 
+volumes = Table(
+    "volumes", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("t_start", Float, nullable=False, index=True),
+    Column("t_end", Float, nullable=False, index=True),
+    Column("extents", JSON, nullable=False),
+)
+
+emergencies = Table(
+    "emergencies", metadata,
+    Column("plan", String(64), primary_key=True),
+    Column("party", String(64), ForeignKey("parties.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("declared_at", Float, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),  # the party (or "admin") whose act it records
+    Column("audience", JSON, nullable=False),  # parties it concerns; ["*"]: every party
+    Column("subject", String(64), nullable=False, default=""),  # plan or volume id, when one
+    Column("data", JSON, nullable=False),
+)
+
 #: the tables each schema version adds, in order
 VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
-                                          3: (subjects,)}
+                                          3: (subjects,), 4: (volumes, emergencies, events)}

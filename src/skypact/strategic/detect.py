@@ -3,7 +3,8 @@
 :class:`Strategic` indexes a set of plans and volumes once, then answers:
 
 * :meth:`Strategic.sweep` - every conflict in the set (plan-plan, plan-volume, volume-volume);
-* :meth:`Strategic.probe` - the conflicts one new or changed plan would have with the set.
+* :meth:`Strategic.probe` - the conflicts one new or changed plan would have with the set;
+* :meth:`Strategic.probe_volume` - the same for one new or changed reserved volume.
 
 Pairs of the same party are skipped unless ``EngineSettings.same_party`` is set: skypact
 deconflicts parties from each other; a party separates its own traffic.
@@ -23,6 +24,7 @@ from skypact.strategic.volumes import (
     VolumeShape,
     plan_volume_conflicts,
     plan_volume_intervals,
+    volume_pair_conflict,
     volume_volume_conflicts,
 )
 
@@ -60,6 +62,24 @@ class Strategic:
         shapes = [s for s in self.shapes if s.volume.id not in exclude]
         out += plan_volume_conflicts(plan, pr.tr, 0, shapes, self.settings.minima, self.settings.same_party)
         return sorted(out, key=lambda c: (c.start, c.b))
+
+    def probe_volume(self, volume: ReservedVolume, exclude: Sequence[str] = ()) -> list[Conflict]:
+        """Conflicts of ``volume`` against every indexed plan and volume (``exclude``: ids to skip).
+
+        Each conflict names the plan first (plan-volume) or the new volume first (volume-volume).
+        """
+        sh = VolumeShape(volume, self.settings.piece_m)
+        m, same = self.settings.minima, self.settings.same_party
+        out: list[Conflict] = []
+        for p in self._plans_near(sh):
+            if self.index.plans[p].id not in exclude:
+                out += plan_volume_conflicts(self.index.plans[p], self.index.tr, p, [sh], m, same)
+        for other in self.shapes:
+            if other.volume.id not in exclude and other.volume.id != volume.id:
+                c = volume_pair_conflict(sh, other, m, same)
+                if c is not None:
+                    out.append(c)
+        return sorted(out, key=lambda c: (c.start, c.a, c.b))
 
     def volume_conflicts(self, plan: FlightPlan, tr: Trajectories) -> list[Conflict]:
         """Conflicts of a (possibly shifted or re-levelled) trajectory of ``plan`` with the volumes."""

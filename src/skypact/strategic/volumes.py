@@ -39,7 +39,7 @@ from skypact.minima import MinimaTable
 from skypact.plans.model import Circle, FlightPlan, ReservedVolume
 from skypact.strategic.trajectory import REF_BITS, Trajectories
 
-__all__ = ["VolumeShape", "plan_volume_conflicts", "volume_volume_conflicts"]
+__all__ = ["VolumeShape", "outline_latlon", "plan_volume_conflicts", "volume_pair_conflict", "volume_volume_conflicts"]
 
 QUAD_SEGS = 64
 _CIRCUMSCRIBE = 1.0 / math.cos(math.pi / (4 * QUAD_SEGS))
@@ -292,42 +292,45 @@ def _closest(plan: FlightPlan, tr: Trajectories, p: int, sh: VolumeShape, start:
 def volume_volume_conflicts(shapes: Sequence[VolumeShape], minima: MinimaTable,
                             same_party: bool = False) -> list[Conflict]:
     """Pairs of volumes of different parties within the minima of each other at overlapping times."""
-    out: list[Conflict] = []
-    for i, a in enumerate(shapes):
-        for b in shapes[i + 1:]:
-            va, vb = a.volume, b.volume
-            if va.party == vb.party and not same_party:
-                continue
-            s, e = max(a.window[0], b.window[0]), min(a.window[1], b.window[1])
-            if e <= s:
-                continue
-            m = minima.for_pair(va.party, vb.party)
-            buf = minima.reference_buffer if va.band.lower.ref != vb.band.lower.ref else 0.0
-            (alo, ahi), (blo, bhi) = a.band, b.band
-            vgap = max(0.0, blo - ahi, alo - bhi)
-            if vgap >= m.vertical + buf:
-                continue
-            # both outlines in the plane of a (a's frame, b projected into it)
-            geo_a = a.buffered(0.0) if isinstance(va.outline, Circle) else a.outline
-            lat_b, lon_b = _outline_latlon(b)
-            geo_b = shapely.Polygon(a.project(*ecef_ground(lat_b, lon_b)))
-            hgap = float(shapely.distance(geo_a, geo_b))
-            if hgap >= m.horizontal + a.error_bound(m.horizontal + b.extent) + 1e-9:
-                continue
-            if hgap > 0:
-                line = np.asarray(shapely.shortest_line(geo_a, geo_b).coords)
-                mid = (line[0] + line[-1]) / 2
-            else:
-                mid = np.asarray(shapely.intersection(geo_a, geo_b).representative_point().coords[0])
-            c, ee, nn = a.basis
-            ex = c + mid[0] * ee + mid[1] * nn
-            lat, lon = ecef_to_latlon(*ex)
-            out.append(Conflict(ConflictKind.VOLUME_VOLUME, va.id, vb.id, va.party, vb.party, s, e, s,
-                                float(lat), float(lon), hgap, vgap, m.horizontal, m.vertical))
-    return out
+    found = (volume_pair_conflict(a, b, minima, same_party) for i, a in enumerate(shapes) for b in shapes[i + 1:])
+    return [c for c in found if c is not None]
 
 
-def _outline_latlon(sh: VolumeShape) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def volume_pair_conflict(a: VolumeShape, b: VolumeShape, minima: MinimaTable,
+                         same_party: bool = False) -> Conflict | None:
+    """The conflict of two volumes (``a`` first), or None when they keep the minima."""
+    va, vb = a.volume, b.volume
+    if va.party == vb.party and not same_party:
+        return None
+    s, e = max(a.window[0], b.window[0]), min(a.window[1], b.window[1])
+    if e <= s:
+        return None
+    m = minima.for_pair(va.party, vb.party)
+    buf = minima.reference_buffer if va.band.lower.ref != vb.band.lower.ref else 0.0
+    (alo, ahi), (blo, bhi) = a.band, b.band
+    vgap = max(0.0, blo - ahi, alo - bhi)
+    if vgap >= m.vertical + buf:
+        return None
+    # both outlines in the plane of a (a's frame, b projected into it)
+    geo_a = a.buffered(0.0) if isinstance(va.outline, Circle) else a.outline
+    lat_b, lon_b = outline_latlon(b)
+    geo_b = shapely.Polygon(a.project(*ecef_ground(lat_b, lon_b)))
+    hgap = float(shapely.distance(geo_a, geo_b))
+    if hgap >= m.horizontal + a.error_bound(m.horizontal + b.extent) + 1e-9:
+        return None
+    if hgap > 0:
+        line = np.asarray(shapely.shortest_line(geo_a, geo_b).coords)
+        mid = (line[0] + line[-1]) / 2
+    else:
+        mid = np.asarray(shapely.intersection(geo_a, geo_b).representative_point().coords[0])
+    c, ee, nn = a.basis
+    ex = c + mid[0] * ee + mid[1] * nn
+    lat, lon = ecef_to_latlon(*ex)
+    return Conflict(ConflictKind.VOLUME_VOLUME, va.id, vb.id, va.party, vb.party, s, e, s,
+                    float(lat), float(lon), hgap, vgap, m.horizontal, m.vertical)
+
+
+def outline_latlon(sh: VolumeShape) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Densified outline of ``sh`` as lat/lon (circles as 256-gons, circumscribed)."""
     o = sh.volume.outline
     if isinstance(o, Circle):

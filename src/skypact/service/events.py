@@ -1,0 +1,79 @@
+"""The events outbox: one row per committed change, written in the change's own transaction.
+
+Each event names its kind, the party that acted, its audience (the parties it concerns, or
+``*`` for every party) and the plan or volume it is about, with machine-readable data.  Parties
+read the events addressed to them (``GET /v1/events``) with an English and a Russian sentence;
+the audit chain and push notifications build on the same rows, in ``seq`` order.
+
+Data minimisation holds here too: an event about a plan goes to its owner, a conflict to the
+two parties in it, an emergency to everyone with only the plan's reference.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from skypact.i18n import LANGS, N_, render
+from skypact.store.tables import events
+
+__all__ = ["EVERYONE", "TEXTS", "read", "record"]
+
+EVERYONE = "*"
+
+#: the sentence of each kind, filled from the event's data
+TEXTS: dict[str, str] = {
+    "party-created": N_("party {party} was created"),
+    "credential-issued": N_("credential {key_id} was issued to party {party}"),
+    "credential-revoked": N_("credential {key_id} was revoked"),
+    "party-suspended": N_("party {party} was suspended"),
+    "subject-mapped": N_("outside subject {sub} now acts for party {party}"),
+    "plan-filed": N_("plan {id} was filed, version {version}"),
+    "plan-updated": N_("plan {id} was replaced, version {version}"),
+    "plan-state": N_("plan {id} is now {state}"),
+    "plan-deleted": N_("plan {id} was deleted"),
+    "volume-filed": N_("reserved volume {id} was filed, version {version}"),
+    "volume-updated": N_("reserved volume {id} was replaced, version {version}"),
+    "volume-state": N_("reserved volume {id} is now {state}"),
+    "volume-deleted": N_("reserved volume {id} was deleted"),
+    "conflict-found": N_("conflict predicted between {a} ({party_a}) and {b} ({party_b}) from {start} to {end}"),
+    "conflict-cleared": N_("conflict between {a} and {b} is cleared"),
+    "emergency-declared": N_("EMERGENCY: party {party} declared an emergency for flight {plan}; until it ends, "
+                             "this flight has precedence over every other plan. Reason: {reason}"),
+    "emergency-ended": N_("the emergency of flight {plan} ({party}) has ended"),
+}
+
+
+def record(conn: Connection, kind: str, actor: str, audience: Sequence[str], subject: str = "", /,
+           **data: Any) -> None:
+    """Append an event in the caller's transaction (it commits or rolls back with the change)."""
+    if kind not in TEXTS:
+        raise KeyError(kind)
+    conn.execute(insert(events).values(at=time.time(), kind=kind, actor=actor, audience=sorted(set(audience)),
+                                       subject=subject, data=data))
+
+
+def read(engine: Engine, party: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+    """Events addressed to ``party`` (or to everyone) with ``seq`` > ``after``, oldest first."""
+    out: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        while len(out) < limit:
+            rows = conn.execute(select(events).where(events.c.seq > after).order_by(events.c.seq)
+                                .limit(500)).all()
+            if not rows:
+                break
+            for r in rows:
+                if party in r.audience or EVERYONE in r.audience:
+                    out.append(_public(r))
+                    if len(out) == limit:
+                        break
+            after = rows[-1].seq
+    return out
+
+
+def _public(r: Any) -> dict[str, Any]:
+    return {"seq": r.seq, "at": r.at, "kind": r.kind, "actor": r.actor, "subject": r.subject, "data": r.data,
+            "text": {lang: render(TEXTS[r.kind], lang, r.data) for lang in LANGS}}

@@ -1,0 +1,114 @@
+"""Parties and their credentials: create, token, revoke, rotate, suspend, outside subjects.
+
+Every change records an event (:mod:`skypact.service.events`) in its own transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from skypact.errors import AuthError, NotFoundError, StateError
+from skypact.i18n import N_
+from skypact.service import events
+from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
+from skypact.store.tables import credentials, parties, subjects
+
+__all__ = ["Parties"]
+
+ADMIN = "admin"
+
+
+class Parties:
+    """The parties of one store and the service's token key."""
+
+    def __init__(self, engine: Engine, token_key: bytes) -> None:
+        self.engine = engine
+        self.token_key = token_key
+
+    def add_party(self, name: str, lang: str = "en", units: str = "imperial", max_priority: int = 0,
+                  role: str = "operator") -> tuple[str, str]:
+        """Create a party with one credential; returns (key id, secret), shown only now."""
+        key_id, secret = new_credential()
+        with self.engine.begin() as conn:
+            if conn.execute(select(parties.c.id).where(parties.c.id == name)).first():
+                raise StateError(N_("party {party} exists already"), party=name)
+            conn.execute(insert(parties).values(id=name, lang=lang, units=units, max_priority=max_priority,
+                                                suspended=False))
+            events.record(conn, "party-created", ADMIN, [name], party=name, lang=lang, units=units,
+                          max_priority=max_priority)
+            self._issue(conn, key_id, secret, name, role)
+        return key_id, secret
+
+    @staticmethod
+    def _issue(conn: Connection, key_id: str, secret: str, party: str, role: str) -> None:
+        conn.execute(insert(credentials).values(key_id=key_id, party=party, role=role,
+                                                secret_hash=hash_secret(secret), revoked=False))
+        events.record(conn, "credential-issued", ADMIN, [party], key_id=key_id, party=party, role=role)
+
+    def token(self, key_id: str, secret: str, ttl_s: int = 3600) -> str:
+        """A bearer token for a valid, unrevoked credential of an active party."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(credentials, parties.c.suspended).join(parties)
+                               .where(credentials.c.key_id == key_id)).first()
+        if row is None or row.revoked or row.suspended or not verify_secret(secret, row.secret_hash):
+            raise AuthError(N_("unknown or revoked credentials"))
+        return issue_token(self.token_key, Principal(row.party, row.role), ttl_s, kid=key_id)
+
+    def revoke(self, key_id: str) -> None:
+        """Revoke one credential: its tokens stop working at once."""
+        with self.engine.begin() as conn:
+            party = conn.execute(select(credentials.c.party).where(credentials.c.key_id == key_id)).scalar()
+            if party is None:
+                raise NotFoundError(N_("no credential {key_id}"), key_id=key_id)
+            conn.execute(update(credentials).where(credentials.c.key_id == key_id).values(revoked=True))
+            events.record(conn, "credential-revoked", ADMIN, [party], key_id=key_id, party=party)
+
+    def rotate(self, party: str, role: str = "operator") -> tuple[str, str]:
+        """A new credential for ``party``; every earlier one of that role is revoked."""
+        key_id, secret = new_credential()
+        with self.engine.begin() as conn:
+            self._party_exists(conn, party)
+            old = conn.execute(select(credentials.c.key_id).where(
+                (credentials.c.party == party) & (credentials.c.role == role) & ~credentials.c.revoked)).scalars()
+            for kid in list(old):
+                conn.execute(update(credentials).where(credentials.c.key_id == kid).values(revoked=True))
+                events.record(conn, "credential-revoked", ADMIN, [party], key_id=kid, party=party)
+            self._issue(conn, key_id, secret, party, role)
+        return key_id, secret
+
+    def suspend(self, party: str) -> None:
+        """Suspend a party: its tokens stop working; its plans stay live and checked."""
+        with self.engine.begin() as conn:
+            self._party_exists(conn, party)
+            conn.execute(update(parties).where(parties.c.id == party).values(suspended=True))
+            events.record(conn, "party-suspended", ADMIN, [events.EVERYONE], party=party)
+
+    def map_subject(self, sub: str, party: str, role: str = "operator") -> None:
+        """Let tokens of a trusted outside issuer with subject ``sub`` act for ``party``."""
+        with self.engine.begin() as conn:
+            self._party_exists(conn, party)
+            conn.execute(delete(subjects).where(subjects.c.sub == sub))
+            conn.execute(insert(subjects).values(sub=sub, party=party, role=role))
+            events.record(conn, "subject-mapped", ADMIN, [party], sub=sub, party=party, role=role)
+
+    def subject(self, sub: str) -> Principal:
+        """The party an outside subject acts for."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(subjects.c.party, subjects.c.role, parties.c.suspended).join(parties)
+                               .where(subjects.c.sub == sub)).first()
+        if row is None or row.suspended:
+            raise AuthError(N_("the token's subject is not mapped to an active party"))
+        return Principal(row.party, row.role)
+
+    def check_key(self, key_id: str) -> None:
+        """Refuse tokens of revoked credentials or suspended parties."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(credentials.c.revoked, parties.c.suspended).join(parties)
+                               .where(credentials.c.key_id == key_id)).first()
+        if row is None or row.revoked or row.suspended:
+            raise AuthError(N_("unknown or revoked credentials"))
+
+    @staticmethod
+    def _party_exists(conn: Connection, party: str) -> None:
+        if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
+            raise NotFoundError(N_("no party {party}"), party=party)
