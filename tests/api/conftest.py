@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from skypact.api.app import create_app
 from skypact.service.hub import Hub
 from skypact.store.db import connect
-from tests.pg import postgres_server
+from skypact.store.postgres import postgres_server
 
 CYR = re.compile("[а-яА-Я]")
 

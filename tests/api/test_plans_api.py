@@ -69,6 +69,10 @@ def test_bad_input_is_bilingual_problem_json_and_stores_nothing(env: dict[str, A
     _problem(c.post("/v1/plans", content=b'{"id": ', headers={**h["A"], "content-type": "application/json"}), 400)
     _problem(c.post("/v1/plans", content=b"x" * 1_000_001, headers={**h["A"], "content-type": "application/json"}),
              413)
+    chunks = iter([b"[" + b" " * 600_000, b" " * 600_000 + b"]"])  # streamed, no Content-Length
+    _problem(c.post("/v1/plans", content=chunks, headers={**h["A"], "content-type": "application/json"}), 413)
+    _problem(c.get("/v1/nowhere", headers=h["A"]), 404)  # the framework's own refusals are bilingual too
+    _problem(c.patch("/v1/plans/A1", json={}, headers=h["A"]), 405)
     _problem(c.post("/v1/plans", json=_body(A1)), 401)
     _problem(c.post("/v1/plans", json=_body(A1), headers={"Authorization": "Bearer nope"}), 401)
     _problem(c.post("/v1/plans", json=_body(A1), headers=h["B"]), 403)  # B files a plan of A

@@ -24,14 +24,16 @@ Unknown fields are rejected: skypact stores only what deconfliction needs.
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
 
-from skypact.api.problems import handle_skypact, handle_validation, problem
+from skypact.api.limits import BodyLimit
+from skypact.api.problems import handle_http, handle_skypact, handle_validation
 from skypact.config import Settings
-from skypact.errors import AuthError, FormatError, SkypactError, StateError
+from skypact.errors import AuthError, SkypactError, StateError
 from skypact.i18n import N_
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
 from skypact.service.auth import OutsideIssuer, Principal, verify_outside, verify_token
@@ -97,16 +99,10 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.state.hub = the_hub
     app.add_exception_handler(SkypactError, handle_skypact)
     app.add_exception_handler(RequestValidationError, handle_validation)
+    app.add_exception_handler(HTTPException, handle_http)
     bearer = HTTPBearer(auto_error=False)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Response:
-        size = request.headers.get("content-length")
-        if size is not None and size.isdigit() and int(size) > s.max_body_bytes:
-            return problem(413, FormatError(N_("the request body is larger than {limit} bytes"),
-                                            limit=s.max_body_bytes))
-        response: Response = await call_next(request)
-        return response
+    app.add_middleware(BodyLimit, limit=s.max_body_bytes)
 
     outside = [OutsideIssuer(path.read_bytes(), aud) for path, aud in s.outside_issuers]
 

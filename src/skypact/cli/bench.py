@@ -86,3 +86,59 @@ def tactical(
     out.print(f"JIT or cache load: {res['jit_s']} s; RSS above baseline after JIT: {res['rss_above_baseline_mb']} MB; "
               f"peak {res['max_rss_mb']} MB; "
               f"machine {res['machine']}")
+
+
+@bench_app.command("service")
+def service(
+    store: Annotated[str, typer.Option("--store", help="sqlite, postgresql or both.")] = "both",
+    scenario: Annotated[str, typer.Option("--scenario", help="disjoint, busy or both.")] = "both",
+    seconds: Annotated[float, typer.Option("--seconds", help="Load duration of each run.")] = 30.0,
+    clients: Annotated[int, typer.Option("--clients", help="Concurrent clients.")] = 8,
+    db: Annotated[str | None, typer.Option("--db", help="PostgreSQL URL of an empty database to use instead of "
+                                           "starting a private server.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Plan writes per second and latency through HTTP (conflict check and suggestions included)."""
+    from contextlib import ExitStack
+
+    from skypact.benchmarks.service import run
+    from skypact.store.postgres import postgres_server
+
+    if store not in ("sqlite", "postgresql", "both") or scenario not in ("disjoint", "busy", "both"):
+        raise typer.BadParameter("--store sqlite|postgresql|both, --scenario disjoint|busy|both")
+    scenarios = ("disjoint", "busy") if scenario == "both" else (scenario,)
+    with ExitStack() as stack:
+        stores: dict[str, str | None] = {}
+        if store in ("sqlite", "both"):
+            stores["sqlite"] = None
+        if store in ("postgresql", "both"):
+            url = db or stack.enter_context(postgres_server(54330))
+            if url is None:
+                raise typer.BadParameter("no PostgreSQL server could be started: give --db or --store sqlite")
+            stores["postgresql"] = url
+        with err.status("…") as status:
+            res = run(stores, scenarios, clients, seconds, seed, step=lambda m: status.update(m), fresh_db=_empty_db)
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    tab = Table(title=f"skypact bench service ({clients} clients, resolution suggestions on)")
+    for col in ("store", "scenario", "writes/s", "filings/s", "filing ms p50/p99", "write ms p50/p99",
+                "conflicts/filing", "live in area", "errors", "CPU share gen/server"):
+        tab.add_column(col)
+    for r in res["runs"]:
+        tab.add_row(r["store"], r["scenario"], str(r["writes_per_s"]), str(r["filings_per_s"]),
+                    f"{r['filing_ms_p50']} / {r['filing_ms_p99']}", f"{r['write_ms_p50']} / {r['write_ms_p99']}",
+                    str(r["conflicts_per_filing"]), str(r["live_in_busy_area_at_end"] or "-"), str(r["errors"]),
+                    f"{r['generator_cpu_share']} / {r['server_cpu_share']}")
+    out.print(tab)
+    out.print(f"machine {res['machine']}")
+
+
+def _empty_db(url: str) -> None:
+    from skypact.store.db import connect
+    from skypact.store.tables import metadata
+
+    engine = connect(url)
+    metadata.drop_all(engine)
+    engine.dispose()

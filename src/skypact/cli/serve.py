@@ -24,6 +24,10 @@ def serve(
         "--auth-public-key", help="PEM public key of a trusted outside issuer (RS256); repeatable.")] = None,
     auth_audience: Annotated[list[str] | None, typer.Option(
         "--auth-audience", help="Audience its tokens must name; one per --auth-public-key.")] = None,
+    key_file: Annotated[Path, typer.Option("--token-key-file", help="Token-signing key (created if missing).")]
+    = Path("var/token.key"),
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level (info shows each request).")]
+    = "info",
 ) -> None:
     """Run the HTTP service (OpenAPI at /docs)."""
     import uvicorn
@@ -34,8 +38,8 @@ def serve(
     keys, auds = auth_public_key or [], auth_audience or []
     if len(keys) != len(auds):
         raise typer.BadParameter("give one --auth-audience for each --auth-public-key")
-    settings = Settings(db_url=db, outside_issuers=tuple(zip(keys, auds, strict=True)))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, strict=True)))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
 def _parties(db: str, key_file: Path) -> Parties:

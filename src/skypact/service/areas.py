@@ -59,14 +59,12 @@ class Entry:
     t_lo: float
     t_hi: float
     cells: frozenset[int] = field(repr=False)
+    #: a plan's pieces in the engine frame, cut once (None for a volume)
+    tr: Trajectories | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
         return self.item.id
-
-    @property
-    def is_plan(self) -> bool:
-        return isinstance(self.item, FlightPlan)
 
 
 def _time_span(item: Item) -> tuple[float, float]:
@@ -93,15 +91,16 @@ class LiveSet:
     # -- cells -----------------------------------------------------------------------------
     def entry(self, item: Item, priority: int = 0) -> Entry:
         """``item`` with its time span and space cells (not yet in the set)."""
+        kept = None
         if isinstance(item, FlightPlan):
-            tr = build_trajectories([item], self.settings.piece_m)
+            tr = kept = build_trajectories([item], self.settings.piece_m)
             expand = (self._base + tr.hpad)[tr.plan]
         else:
             tr, grow = self._volume_box(item)
             expand = np.array([self._base + grow])
         grid = build_grid(tr, expand, np.full(tr.pieces, 1e6), CELL_M, _ONE_TIME_BIN, 1e7, t_origin=0.0)
         lo, hi = _time_span(item)
-        return Entry(item, priority, lo, hi, frozenset(int(k) for k in np.unique(grid.keys)))
+        return Entry(item, priority, lo, hi, frozenset(int(k) for k in np.unique(grid.keys)), kept)
 
     def _volume_box(self, vol: ReservedVolume) -> tuple[Trajectories, float]:
         """A still 'piece' at the volume's centre over its window, and how far its box must grow:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, union_all, update
+from sqlalchemy.exc import IntegrityError
 
 from skypact.errors import AccessError, NotFoundError, StateError
 from skypact.i18n import N_
@@ -39,6 +42,7 @@ from skypact.service.views import Area, epoch, extents, view
 from skypact.store.tables import conflicts, emergencies, parties, plans, requests, volumes
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
+from skypact.strategic.trajectory import concat_trajectories
 
 __all__ = ["EMERGENCY_PRIORITY", "PLAN", "TRANSITIONS", "VOLUME", "FilingResult", "Hub", "Kind"]
 
@@ -115,12 +119,27 @@ class Hub(Parties):
         self.max_delay_s = max_delay_s
         self.live = LiveSet(self.settings)
         self.areas = AreaLocks()
+        # SQLite has one writer at a time and makes the others sleep and retry with growing
+        # pauses; queueing them here instead keeps latency flat.  PostgreSQL locks rows itself.
+        self._sqlite_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
         with engine.connect() as conn:
             urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
             for kind in (PLAN, VOLUME):
                 for (body,) in conn.execute(select(kind.table.c.body).where(kind.table.c.state != "Ended")):
                     item = kind.model.model_validate(body)
                     self.live.put(self.live.entry(item, self._priority(item, item.id in urgent)))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One write transaction (taken inside the area locks).  A unique-key race (two parties
+        creating the same id in disjoint areas at once) is answered as the id being taken."""
+        with self._sqlite_writer or nullcontext():
+            try:
+                with self.engine.begin() as conn:
+                    yield conn
+            except IntegrityError:
+                raise StateError(N_("the id is taken by another plan or volume, or the write raced another: "
+                                    "read and try again")) from None
 
     @staticmethod
     def _priority(item: Item, emergency: bool) -> int:
@@ -163,7 +182,7 @@ class Hub(Parties):
         entry = self.live.entry(item)
         old = self.live.get(item.id) if if_version is not None else None
         with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 if request_key is not None:
                     seen = conn.execute(select(requests).where((requests.c.party == who.party)
                                                                & (requests.c.key == request_key))).first()
@@ -212,18 +231,21 @@ class Hub(Parties):
     def _check(self, kind: Kind, item: Item, entry: Entry, version: int, body: dict[str, Any],
                dry_run: bool) -> tuple[FilingResult, list[Any]]:
         """The conflicts of ``item`` with the live airspace, and suggestions for a plan that should move."""
-        is_plan = isinstance(item, FlightPlan)
-        near = self.live.candidates(entry, self.max_delay_s if is_plan else 0.0)
-        st = Strategic([e.item for e in near if isinstance(e.item, FlightPlan)],
-                       [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings)
-        found = st.probe(item) if isinstance(item, FlightPlan) else st.probe_volume(item)
+        near = self.live.candidates(entry, self.max_delay_s if isinstance(item, FlightPlan) else 0.0)
+        flights = [e for e in near if isinstance(e.item, FlightPlan)]
+        st = Strategic([e.item for e in flights],  # type: ignore[misc]
+                       [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings,
+                       concat_trajectories([e.tr for e in flights if e.tr is not None]))
         res = []
         if isinstance(item, FlightPlan):
+            found = st.probe(item, tr=entry.tr)
             prio = {e.id: e.priority for e in near} | {item.id: entry.priority}
             if item.id in plans_to_resolve(found, prio):
-                r = suggest(st, item, max_delay_s=self.max_delay_s)
+                r = suggest(st, item, max_delay_s=self.max_delay_s, tr=entry.tr)
                 res = [{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
                         "new_level_ft": r.new_level_ft}]
+        else:
+            found = st.probe_volume(item)
         ref = {"id": item.id, "party": item.party, "state": "Proposed", "version": version, "extents": extents(item)}
         return FilingResult({**ref, kind.name: body}, [conflict_dict(c) for c in found], res, not dry_run), found
 
@@ -232,7 +254,7 @@ class Hub(Parties):
         t = kind.table
         row = {"party": item.party, "state": "Proposed", "version": version, "body": body,
                "t_start": entry.t_lo, "t_end": entry.t_hi, "extents": result.item["extents"]}
-        before = self._pairs(conn, item.id)
+        before = self._pairs(conn, item.id) if version > 1 else {}  # a new item has no conflicts yet
         if version == 1:
             conn.execute(insert(t).values(id=item.id, **row))
         else:
@@ -264,7 +286,7 @@ class Hub(Parties):
         _require(who, "plans:write")
         old = self.live.get(entity_id)
         with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 t = kind.table
                 row = conn.execute(select(t.c.party).where(t.c.id == entity_id)).first()
                 _own(row, who, kind, entity_id)
@@ -285,7 +307,7 @@ class Hub(Parties):
         _require(who, "plans:write")
         old = self.live.get(entity_id)
         with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 t = kind.table
                 row = conn.execute(select(t).where(t.c.id == entity_id)).first()
                 row = _own(row, who, kind, entity_id)
@@ -306,7 +328,7 @@ class Hub(Parties):
                     if old is not None and old.priority == EMERGENCY_PRIORITY:
                         self._end_emergency(conn, who, entity_id)
                 row = conn.execute(select(t).where(t.c.id == entity_id)).first()
-                out = view(row, who.party, self._windows(conn, entity_id, who.party))
+                out = view(row, who.party, [])  # the owner's own item: shown in full
             if state == "Ended":
                 self.live.drop(entity_id)
         return out
@@ -317,7 +339,7 @@ class Hub(Parties):
         _require(who, "plans:write")
         old = self.live.get(plan_id)
         with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
                 row = _own(row, who, PLAN, plan_id)
                 if old is None:
@@ -346,8 +368,12 @@ class Hub(Parties):
         events.record(conn, "emergency-ended", who.party, [events.EVERYONE], plan_id, plan=plan_id, party=who.party)
 
     # -- reads -------------------------------------------------------------------------------
-    def _windows(self, conn: Connection, entity_id: str, reader: str) -> list[tuple[float, float]]:
-        """Time windows of the conflicts between ``entity_id`` and the reader's own items."""
+    def _windows(self, conn: Connection, row: Any, reader: str) -> list[tuple[float, float]]:
+        """Time windows of the conflicts between ``row``'s item and the reader's own items (none
+        looked up for the reader's own item, which it sees in full anyway)."""
+        if row.party == reader:
+            return []
+        entity_id = row.id
         mine = union_all(select(plans.c.id).where(plans.c.party == reader),
                          select(volumes.c.id).where(volumes.c.party == reader))
         rows = conn.execute(select(conflicts.c.record).where(or_(
@@ -362,7 +388,7 @@ class Hub(Parties):
             row = conn.execute(select(kind.table).where(kind.table.c.id == entity_id)).first()
             if row is None:
                 raise NotFoundError(kind.texts[0], id=entity_id)
-            return view(row, who.party, self._windows(conn, entity_id, who.party))
+            return view(row, who.party, self._windows(conn, row, who.party))
 
     def query(self, who: Principal, kind: Kind, area: Area | None = None) -> list[dict[str, Any]]:
         """Every plan or volume (in ``area`` when given) as the caller may see it, by id."""
@@ -372,7 +398,7 @@ class Hub(Parties):
         with self.engine.connect() as conn:
             rows = conn.execute(select(t).where((t.c.t_start <= a.t_end) & (t.c.t_end >= a.t_start))
                                 .order_by(t.c.id)).all()
-            return [view(r, who.party, self._windows(conn, r.id, who.party)) for r in rows if a.meets(r.extents)]
+            return [view(r, who.party, self._windows(conn, r, who.party)) for r in rows if a.meets(r.extents)]
 
     def events(self, who: Principal, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
         """The events addressed to the caller's party after ``after``."""

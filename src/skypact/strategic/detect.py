@@ -35,9 +35,10 @@ class Strategic:
     """An index over plans and volumes with probe and sweep."""
 
     def __init__(self, plans: Sequence[FlightPlan], volumes: Sequence[ReservedVolume] = (),
-                 settings: EngineSettings | None = None) -> None:
+                 settings: EngineSettings | None = None, tr: Trajectories | None = None) -> None:
+        """Index ``plans`` and ``volumes``; ``tr``: the plans' trajectories when already built."""
         self.settings = settings or EngineSettings()
-        self.index = PlanIndex(plans, self.settings)
+        self.index = PlanIndex(plans, self.settings, tr)
         self.shapes = [VolumeShape(v, self.settings.piece_m) for v in volumes]
 
     @classmethod
@@ -55,9 +56,10 @@ class Strategic:
         out += volume_volume_conflicts(self.shapes, self.settings.minima, self.settings.same_party)
         return sorted(out, key=lambda c: (c.start, c.a, c.b))
 
-    def probe(self, plan: FlightPlan, exclude: Sequence[str] = ()) -> list[Conflict]:
-        """Conflicts of ``plan`` against every indexed plan and volume (``exclude``: ids to skip)."""
-        pr = self.index.prepare(plan)
+    def probe(self, plan: FlightPlan, exclude: Sequence[str] = (), tr: Trajectories | None = None) -> list[Conflict]:
+        """Conflicts of ``plan`` against every indexed plan and volume (``exclude``: ids to skip;
+        ``tr``: the plan's trajectory when already built)."""
+        pr = self.index.prepare(plan, tr)
         out = self.index.probe_prepared(pr, exclude)
         shapes = [s for s in self.shapes if s.volume.id not in exclude]
         out += plan_volume_conflicts(plan, pr.tr, 0, shapes, self.settings.minima, self.settings.same_party)

@@ -32,7 +32,7 @@ from skypact.geo.geodesy import chord_error_bound, ecef_to_latlon, piece_length_
 from skypact.minima import MinimaTable
 from skypact.plans.model import FlightPlan
 from skypact.strategic import _kernels as K
-from skypact.strategic.trajectory import Trajectories, build_trajectories
+from skypact.strategic.trajectory import Trajectories, build_trajectories, empty_trajectories
 
 __all__ = ["EngineSettings", "PartyMinima", "PlanIndex"]
 
@@ -138,12 +138,18 @@ class PlanIndex:
     :meth:`sweep` it for every conflict.
     """
 
-    def __init__(self, plans: Sequence[FlightPlan], settings: EngineSettings | None = None) -> None:
+    def __init__(self, plans: Sequence[FlightPlan], settings: EngineSettings | None = None,
+                 tr: Trajectories | None = None) -> None:
+        """Index ``plans``; ``tr``: their trajectories when already built (same order and piece length)."""
         self.settings = settings or EngineSettings()
         self.plans = list(plans)
         self.parties = PartyMinima(self.settings.minima, self.settings.piece_m)
         self.plan_party = np.array([self.parties.code(p.party) for p in self.plans], dtype=np.int32)
-        self.tr = build_trajectories(self.plans, self.settings.piece_m) if self.plans else _empty()
+        if tr is None:
+            tr = build_trajectories(self.plans, self.settings.piece_m) if self.plans else empty_trajectories()
+        if len(tr) != len(self.plans):
+            raise ValueError("trajectories and plans differ in number")
+        self.tr = tr
         self.expand = (self.parties.expand_base + self.tr.hpad)[self.tr.plan]
         self.aexpand = (self.parties.aexpand_base + self.tr.vpad)[self.tr.plan]
         self.grid = build_grid(self.tr, self.expand, self.aexpand, self.settings.cell_m, self.settings.cell_s,
@@ -183,8 +189,10 @@ class PlanIndex:
         return self._conflicts(self.probe_rows(pr, exclude, narrow=True), pr)
 
     # -- internals shared with the resolution search -------------------------------------
-    def prepare(self, plan: FlightPlan) -> Probe:
-        tr = build_trajectories([plan], self.settings.piece_m)
+    def prepare(self, plan: FlightPlan, tr: Trajectories | None = None) -> Probe:
+        """``plan`` cut into pieces (``tr``: already cut, with the index's piece length)."""
+        if tr is None:
+            tr = build_trajectories([plan], self.settings.piece_m)
         code = self.parties.code(plan.party)
         return Probe(plan, code, tr)
 
@@ -250,9 +258,3 @@ def _at(tr: Trajectories, b: int, when: float) -> tuple[float, float, float]:
     f = (when - tr.t[b]) / (tr.t[b + 1] - tr.t[b])
     return (float(tr.x[b] + f * (tr.x[b + 1] - tr.x[b])), float(tr.y[b] + f * (tr.y[b + 1] - tr.y[b])),
             float(tr.z[b] + f * (tr.z[b + 1] - tr.z[b])))
-
-
-def _empty() -> Trajectories:
-    f = np.zeros(0)
-    return Trajectories(f, f, f, f, f, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64),
-                        np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8), f, f)

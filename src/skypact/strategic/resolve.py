@@ -22,7 +22,7 @@ from skypact.plans.model import Altitude, FlightPlan
 from skypact.strategic import _kernels as K
 from skypact.strategic.detect import Strategic
 from skypact.strategic.index import Probe
-from skypact.strategic.trajectory import build_trajectories
+from skypact.strategic.trajectory import Trajectories, build_trajectories
 from skypact.units import FT
 
 __all__ = ["Resolution", "suggest"]
@@ -51,9 +51,9 @@ def _args(st: Strategic, pr: Probe) -> tuple[object, ...]:
 
 
 def smallest_delay(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = (),
-                   max_delay_s: float = 3600.0, step_s: float = 1.0) -> float | None:
+                   max_delay_s: float = 3600.0, step_s: float = 1.0, tr: Trajectories | None = None) -> float | None:
     """The smallest delay on the ``step_s`` grid (> 0, <= ``max_delay_s``) that clears every conflict."""
-    pr = st.index.prepare(plan)
+    pr = st.index.prepare(plan, tr)
     pairs = _pairs(st, pr, exclude, max_delay_s, 0.0)
     bans = st.volume_delay_bans(plan, pr.tr)
     a = _args(st, pr)
@@ -82,9 +82,10 @@ def with_cruise_level(plan: FlightPlan, change_m: float) -> FlightPlan:
 
 
 def nearest_level(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = (),
-                  step_ft: float = 1000.0, max_steps: int = 10) -> tuple[float, float] | None:
+                  step_ft: float = 1000.0, max_steps: int = 10, tr: Trajectories | None = None
+                  ) -> tuple[float, float] | None:
     """``(change_ft, new_level_ft)`` of the nearest cruise-level change that clears every conflict."""
-    pr = st.index.prepare(plan)
+    pr = st.index.prepare(plan, tr)
     pairs = _pairs(st, pr, exclude, 0.0, max_steps * step_ft * FT)
     top_ft = max(w.alt.feet for w in plan.waypoints)
     for n in range(1, max_steps + 1):
@@ -104,8 +105,10 @@ def nearest_level(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = ()
 
 
 def suggest(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = (), max_delay_s: float = 3600.0,
-            step_s: float = 1.0, level_step_ft: float = 1000.0, max_level_steps: int = 10) -> Resolution:
-    """Both suggestions for a plan checked against ``st`` (``exclude``: ids not to check against)."""
-    delay = smallest_delay(st, plan, exclude, max_delay_s, step_s)
-    level = nearest_level(st, plan, exclude, level_step_ft, max_level_steps)
+            step_s: float = 1.0, level_step_ft: float = 1000.0, max_level_steps: int = 10,
+            tr: Trajectories | None = None) -> Resolution:
+    """Both suggestions for a plan checked against ``st`` (``exclude``: ids not to check against;
+    ``tr``: the plan's trajectory when already built)."""
+    delay = smallest_delay(st, plan, exclude, max_delay_s, step_s, tr)
+    level = nearest_level(st, plan, exclude, level_step_ft, max_level_steps, tr)
     return Resolution(plan.id, delay, level[0] if level else None, level[1] if level else None)

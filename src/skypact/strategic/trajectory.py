@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from skypact.geo.geodesy import ecef_ground, geodesic_points
 from skypact.plans.model import AltRef, FlightPlan
 
-__all__ = ["REF_BITS", "Trajectories", "build_trajectories"]
+__all__ = ["REF_BITS", "Trajectories", "build_trajectories", "concat_trajectories", "empty_trajectories"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -156,3 +156,29 @@ def build_trajectories(plans: Sequence[FlightPlan], piece_m: float) -> Trajector
         plan=plan_of_bp[start], ref=bref[start],
         hpad=lateral + vmax * tau, vpad=vertical + wmax * tau,
     )
+
+
+def concat_trajectories(parts: Sequence[Trajectories]) -> Trajectories:
+    """One set holding ``parts`` in order (each part's plans renumbered after the previous ones):
+    the same as building all their plans at once, without cutting them again."""
+    if not parts:
+        return empty_trajectories()
+    bp = np.cumsum([0] + [len(p.t) for p in parts])[:-1]
+    npl = np.cumsum([0] + [len(p) for p in parts])[:-1]
+    return Trajectories(
+        t=np.concatenate([p.t for p in parts]), x=np.concatenate([p.x for p in parts]),
+        y=np.concatenate([p.y for p in parts]), z=np.concatenate([p.z for p in parts]),
+        alt=np.concatenate([p.alt for p in parts]),
+        offsets=np.concatenate([[0]] + [p.offsets[1:] + b for p, b in zip(parts, bp, strict=True)]).astype(np.int64),
+        start=np.concatenate([p.start + b for p, b in zip(parts, bp, strict=True)]).astype(np.int64),
+        plan=np.concatenate([p.plan + k for p, k in zip(parts, npl, strict=True)]).astype(np.int32),
+        ref=np.concatenate([p.ref for p in parts]), hpad=np.concatenate([p.hpad for p in parts]),
+        vpad=np.concatenate([p.vpad for p in parts]),
+    )
+
+
+def empty_trajectories() -> Trajectories:
+    """A set of no plans."""
+    f = np.zeros(0)
+    return Trajectories(f, f, f, f, f, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                        np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8), f, f)

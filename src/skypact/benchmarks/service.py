@@ -1,0 +1,256 @@
+"""The service benchmark: plan writes per second and their latency through real HTTP.
+
+A ``skypact serve`` process runs on a fresh store (SQLite file, or a PostgreSQL URL) on loopback;
+this process is the load generator: ``clients`` threads, each with its own keep-alive
+connection, file plans for ``seconds`` s, conflict check and resolution suggestions included.
+
+* **disjoint** - every plan in an area and hour of its own (a 100 km leg somewhere on a
+  5° × 5° grid of the world, a fresh hour per pass over the grid): writes never wait for
+  each other, the live set grows.
+* **busy** - every plan crosses one 200 km circle within the same ten minutes, at FL300-FL340;
+  each client ends its oldest plan once it has ``keep`` live ones, so the live set holds at
+  ``clients × keep`` plans, all of which every new plan overlaps in area and time.  Many
+  filings conflict, so suggestions are computed often.
+
+A filing is ``POST /v1/plans``; ending the oldest is ``POST /v1/plans/{id}/state`` - both are
+writes under the area locks, and both are counted and timed (``writes``), filings also alone
+(``filings``).  The generator shares the machine's cores with the server: its CPU share is
+its own CPU time over wall time × cores.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from skypact.benchmarks.machine import machine
+from skypact.geo.geodesy import forward
+
+__all__ = ["run", "run_one"]
+
+T0 = datetime(2026, 6, 1, 8, tzinfo=UTC)
+SPEED = 231.0  # m/s, about 450 kt
+Step = Callable[[str], None]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _leg(pid: str, party: str, lat: float, lon: float, az: float, length_m: float, t0: datetime,
+         alt_ft: float) -> dict[str, Any]:
+    """A one-leg plan through (lat, lon) on azimuth ``az``, centred on it, at ``SPEED``."""
+    la, lo, _ = forward(np.array([lat, lat]), np.array([lon, lon]), np.array([az + 180.0, az]),
+                        np.full(2, length_m / 2))
+    t1 = t0 + timedelta(seconds=length_m / SPEED)
+    return {"id": pid, "party": party, "callsign": pid[-8:], "priority": 0,
+            "waypoints": [{"lat": float(la[0]), "lon": float(lo[0]), "alt": {"value": alt_ft}, "time": t0.isoformat()},
+                          {"lat": float(la[1]), "lon": float(lo[1]), "alt": {"value": alt_ft}, "time": t1.isoformat()}]}
+
+
+def disjoint_plan(client: int, i: int, clients: int, party: str) -> dict[str, Any]:
+    """Plan ``i`` of ``client``: its own 5° cell and hour (a 100 km leg, 7 min)."""
+    k = i * clients + client
+    cells = 24 * 72  # 5° cells between 60° S and 60° N
+    cell, hour = k % cells, k // cells
+    lat = -57.5 + 5.0 * (cell // 72)
+    lon = -177.5 + 5.0 * (cell % 72)
+    return _leg(f"D{client:02d}-{i:07d}", party, lat, lon, 90.0, 100_000.0, T0 + timedelta(hours=hour), 30_000)
+
+
+def busy_plan(rng: np.random.Generator, client: int, i: int, party: str) -> dict[str, Any]:
+    """Plan ``i`` of ``client``: a 200 km leg through a random point of the busy circle."""
+    r = 100_000.0 * np.sqrt(rng.uniform())
+    la, lo, _ = forward(np.array([50.0]), np.array([8.0]), np.array([rng.uniform(0, 360)]), np.array([r]))
+    t0 = T0 + timedelta(seconds=float(rng.uniform(0, 600)))
+    alt = 30_000 + 1000 * int(rng.integers(0, 5))
+    return _leg(f"B{client:02d}-{i:07d}", party, float(la[0]), float(lo[0]), float(rng.uniform(0, 360)),
+                200_000.0, t0, alt)
+
+
+@dataclass
+class _Client:
+    """One load-generating client: a keep-alive connection and its timings."""
+
+    port: int
+    token: str
+    filing_ms: list[float] = field(default_factory=list)
+    write_ms: list[float] = field(default_factory=list)
+    conflicts: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def post(self, path: str, doc: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = json.dumps(doc)
+        t = time.perf_counter()
+        self.conn.request("POST", path, body=body, headers={"Authorization": f"Bearer {self.token}",
+                                                            "Content-Type": "application/json"})
+        resp = self.conn.getresponse()
+        data = resp.read()
+        ms = 1e3 * (time.perf_counter() - t)
+        self.write_ms.append(ms)
+        if path == "/v1/plans":
+            self.filing_ms.append(ms)
+        if resp.status >= 300:
+            self.errors.append(f"{resp.status} {data[:200]!r}")
+            return resp.status, {}
+        return resp.status, json.loads(data)
+
+
+def _server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
+    exe = Path(sys.executable).with_name("skypact")
+    cmd = [str(exe), "serve", "--db", db, "--port", str(port), "--token-key-file", str(var / "token.key"),
+           "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(600):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server exited") from None
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the server did not start in 60 s")
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tokens(db: str, var: Path, parties: int) -> list[str]:
+    from skypact.config import Settings
+    from skypact.service.parties import Parties
+    from skypact.store.db import connect
+
+    s = Settings(db_url=db, token_key_file=var / "token.key")
+    engine = connect(db)
+    reg = Parties(engine, s.token_key())
+    out = []
+    for k in range(parties):
+        kid, secret = reg.add_party(f"P{k}")
+        out.append(reg.token(kid, secret, ttl_s=24 * 3600))
+    engine.dispose()
+    return out
+
+
+def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: float = 30.0, keep: int = 5,
+            seed: int = 1, step: Step | None = None) -> dict[str, Any]:
+    """One scenario on one store (a fresh SQLite file when ``db`` is None; a PostgreSQL URL
+    must name an empty database)."""
+    say = step or (lambda _m: None)
+    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
+        var = Path(tmp)
+        url = db or f"sqlite:///{var / 'skypact.db'}"
+        parties = 4
+        tokens = _tokens(url, var, parties)
+        port = _free_port()
+        proc = _server(url, var, port)
+        try:
+            return _drive(scenario, url, proc, port, tokens, clients, seconds, keep, seed, say)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, tokens: list[str], clients: int,
+           seconds: float, keep: int, seed: int, say: Step) -> dict[str, Any]:
+    pool = [_Client(port, tokens[c % len(tokens)]) for c in range(clients)]
+    # warm-up: every client files one plan (JIT caches load, connections open), not measured
+    for c, cl in enumerate(pool):
+        cl.post("/v1/plans", _leg(f"W{c:02d}", f"P{c % len(tokens)}", -80.0, 10.0 * c, 90.0, 50_000.0, T0, 10_000))
+        cl.filing_ms.clear()
+        cl.write_ms.clear()
+    stop = time.perf_counter() + seconds
+    say(f"{scenario}: {clients} clients for {seconds:.0f} s on {url.split(':')[0]}")
+
+    def work(c: int, cl: _Client) -> None:
+        rng = np.random.default_rng(seed * 1000 + c)
+        party = f"P{c % len(tokens)}"
+        mine: list[str] = []
+        i = 0
+        while time.perf_counter() < stop:
+            doc = busy_plan(rng, c, i, party) if scenario == "busy" else disjoint_plan(c, i, clients, party)
+            status, ans = cl.post("/v1/plans", doc)
+            if status == 201:
+                cl.conflicts += len(ans["conflicts"])
+                mine.append(doc["id"])
+            if scenario == "busy" and len(mine) > keep:
+                cl.post(f"/v1/plans/{mine.pop(0)}/state", {"state": "Ended"})
+            i += 1
+
+    cpu0, srv0, t0 = _self_cpu(), _cpu_s(proc.pid), time.perf_counter()
+    threads = [threading.Thread(target=work, args=(c, cl)) for c, cl in enumerate(pool)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    gen_cpu, srv_cpu = _self_cpu() - cpu0, _cpu_s(proc.pid) - srv0
+    filing = np.array([x for cl in pool for x in cl.filing_ms])
+    writes = np.array([x for cl in pool for x in cl.write_ms])
+    errors = [e for cl in pool for e in cl.errors]
+    live = _live_in_busy_area(pool[0]) if scenario == "busy" else None
+    cores = os.cpu_count() or 1
+    return {
+        "scenario": scenario, "store": url.split(":")[0].split("+")[0], "clients": clients,
+        "seconds": round(wall, 2), "filings": len(filing), "writes": len(writes),
+        "filings_per_s": round(len(filing) / wall, 1), "writes_per_s": round(len(writes) / wall, 1),
+        "filing_ms_p50": round(float(np.percentile(filing, 50)), 2) if len(filing) else None,
+        "filing_ms_p99": round(float(np.percentile(filing, 99)), 2) if len(filing) else None,
+        "write_ms_p50": round(float(np.percentile(writes, 50)), 2) if len(writes) else None,
+        "write_ms_p99": round(float(np.percentile(writes, 99)), 2) if len(writes) else None,
+        "conflicts_per_filing": round(sum(cl.conflicts for cl in pool) / max(len(filing), 1), 2),
+        "live_in_busy_area_at_end": live, "errors": len(errors), "first_error": errors[0] if errors else None,
+        "generator_cpu_share": round(gen_cpu / (wall * cores), 3),
+        "server_cpu_share": round(srv_cpu / (wall * cores), 3),
+    }
+
+
+def _self_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _live_in_busy_area(cl: _Client) -> int:
+    """Live plans whose extents meet the busy circle's box in its ten minutes (via the API)."""
+    q = "lat_min=48.9&lat_max=51.1&lon_min=6.5&lon_max=9.5&start=2026-06-01T08:00:00Z&end=2026-06-01T08:10:00Z"
+    cl.conn.request("GET", f"/v1/plans?{q}", headers={"Authorization": f"Bearer {cl.token}"})
+    plans = json.loads(cl.conn.getresponse().read())
+    return sum(1 for p in plans if p["state"] != "Ended")
+
+
+def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint", "busy"), clients: int = 8,
+        seconds: float = 30.0, seed: int = 1, step: Step | None = None,
+        fresh_db: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Every scenario on every store (``{name: url or None for SQLite}``); ``fresh_db(url)``
+    empties a PostgreSQL database between runs."""
+    rows = []
+    for name, url in stores.items():
+        for sc in scenarios:
+            if url is not None and fresh_db is not None:
+                fresh_db(url)
+            r = run_one(sc, url, clients, seconds, seed=seed, step=step)
+            r["store"] = name
+            rows.append(r)
+    return {"runs": rows, "machine": machine()}
