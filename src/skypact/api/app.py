@@ -86,6 +86,19 @@ def area_query(
                 ts(start, -1e18), ts(end, 1e18))
 
 
+def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI links from a filing's answer to the operations on the item it filed (clients and
+    stateful API tests follow them)."""
+    def params(op: str) -> dict[str, str]:
+        out = {f"{kind}_id": f"$response.body#/{kind}/id"}
+        if op.startswith("update_"):
+            out["header.If-Match"] = f"$response.body#/{kind}/version"
+        return out
+
+    links = {op: {"operationId": op, "parameters": params(op)} for op in ops}
+    return {201: {"description": f"the {kind} as stored, its conflicts and suggestions", "links": links}}
+
+
 def _answer(kind: Kind, r: FilingResult) -> dict[str, Any]:
     return {kind.name: r.item, "conflicts": r.conflicts, "resolutions": r.resolutions}
 
@@ -95,7 +108,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     s = settings or Settings()
     the_hub = hub or Hub(connect(s.db_url), s.token_key())
     app = FastAPI(title="skypact", version="0.1.0",
-                  description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.")
+                  description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.",
+                  generate_unique_id_function=lambda route: route.name)
     app.state.hub = the_hub
     app.add_exception_handler(SkypactError, handle_skypact)
     app.add_exception_handler(RequestValidationError, handle_validation)
@@ -130,7 +144,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return {"access_token": the_hub.token(body.key_id, body.secret), "token_type": "bearer"}
 
     # -- plans ---------------------------------------------------------------------------
-    @app.post("/v1/plans", status_code=201)
+    @app.post("/v1/plans", status_code=201, responses=_links("plan", (
+        "get_plan", "update_plan", "set_state", "declare_emergency", "end_emergency", "delete_plan")))
     def file_plan(plan: FlightPlan, who: Who, idempotency_key: Key = None) -> dict[str, Any]:
         """File a plan; the answer holds its conflicts and resolution suggestions.
 
@@ -185,7 +200,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return Response(status_code=204)
 
     # -- reserved volumes ------------------------------------------------------------------
-    @app.post("/v1/volumes", status_code=201)
+    @app.post("/v1/volumes", status_code=201, responses=_links("volume", (
+        "get_volume", "update_volume", "set_volume_state", "delete_volume")))
     def file_volume(volume: ReservedVolume, who: Who, idempotency_key: Key = None) -> dict[str, Any]:
         """Reserve a volume; checked against every live plan and volume like a plan."""
         return _answer(VOLUME, the_hub.file_volume(who, volume, request_key=idempotency_key))
