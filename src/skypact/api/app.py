@@ -21,6 +21,7 @@ Unknown fields are rejected: skypact stores only what deconfliction needs.
 """
 
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -99,8 +100,10 @@ def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
     return {201: {"description": f"the {kind} as stored, its conflicts and suggestions", "links": links}}
 
 
-def _answer(kind: Kind, r: FilingResult) -> dict[str, Any]:
-    return {kind.name: r.item, "conflicts": r.conflicts, "resolutions": r.resolutions}
+def _answer(kind: Kind, r: FilingResult, status: int = 200) -> Response:
+    """A filing's answer, encoded once (it holds only JSON types already)."""
+    doc = {kind.name: r.item, "conflicts": r.conflicts, "resolutions": r.resolutions}
+    return Response(json.dumps(doc, ensure_ascii=False), status, media_type="application/json")
 
 
 def create_app(settings: Settings | None = None, hub: Hub | None = None) -> FastAPI:
@@ -146,15 +149,15 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     # -- plans ---------------------------------------------------------------------------
     @app.post("/v1/plans", status_code=201, responses=_links("plan", (
         "get_plan", "update_plan", "set_state", "declare_emergency", "end_emergency", "delete_plan")))
-    def file_plan(plan: FlightPlan, who: Who, idempotency_key: Key = None) -> dict[str, Any]:
+    def file_plan(plan: FlightPlan, who: Who, idempotency_key: Key = None) -> Response:
         """File a plan; the answer holds its conflicts and resolution suggestions.
 
         Send an ``Idempotency-Key`` header to make retries safe: the same key and body give the
         first answer again and store nothing more."""
-        return _answer(PLAN, the_hub.file_plan(who, plan, request_key=idempotency_key))
+        return _answer(PLAN, the_hub.file_plan(who, plan, request_key=idempotency_key), 201)
 
     @app.put("/v1/plans/{plan_id}")
-    def update_plan(plan_id: str, plan: FlightPlan, who: Who, if_match: Version) -> dict[str, Any]:
+    def update_plan(plan_id: str, plan: FlightPlan, who: Who, if_match: Version) -> Response:
         """Replace an own plan (``If-Match``: its current version); checked like a new filing."""
         if plan.id != plan_id:
             raise StateError(N_("the path names plan {path} but the body plan {body}"), path=plan_id, body=plan.id)
@@ -202,12 +205,12 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     # -- reserved volumes ------------------------------------------------------------------
     @app.post("/v1/volumes", status_code=201, responses=_links("volume", (
         "get_volume", "update_volume", "set_volume_state", "delete_volume")))
-    def file_volume(volume: ReservedVolume, who: Who, idempotency_key: Key = None) -> dict[str, Any]:
+    def file_volume(volume: ReservedVolume, who: Who, idempotency_key: Key = None) -> Response:
         """Reserve a volume; checked against every live plan and volume like a plan."""
-        return _answer(VOLUME, the_hub.file_volume(who, volume, request_key=idempotency_key))
+        return _answer(VOLUME, the_hub.file_volume(who, volume, request_key=idempotency_key), 201)
 
     @app.put("/v1/volumes/{volume_id}")
-    def update_volume(volume_id: str, volume: ReservedVolume, who: Who, if_match: Version) -> dict[str, Any]:
+    def update_volume(volume_id: str, volume: ReservedVolume, who: Who, if_match: Version) -> Response:
         """Replace an own volume (``If-Match``: its current version)."""
         if volume.id != volume_id:
             raise StateError(N_("the path names plan {path} but the body plan {body}"), path=volume_id,

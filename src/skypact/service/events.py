@@ -15,9 +15,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, select
 
 from skypact.i18n import LANGS, N_, render
+from skypact.store.queries import INSERT
 from skypact.store.tables import events
 
 __all__ = ["EVERYONE", "TEXTS", "read", "record"]
@@ -52,8 +53,8 @@ def record(conn: Connection, kind: str, actor: str, audience: Sequence[str], sub
     """Append an event in the caller's transaction (it commits or rolls back with the change)."""
     if kind not in TEXTS:
         raise KeyError(kind)
-    conn.execute(insert(events).values(at=time.time(), kind=kind, actor=actor, audience=sorted(set(audience)),
-                                       subject=subject, data=data))
+    conn.execute(INSERT["events"], {"at": time.time(), "kind": kind, "actor": actor,
+                                    "audience": sorted(set(audience)), "subject": subject, "data": data})
 
 
 def read(engine: Engine, party: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:

@@ -39,7 +39,8 @@ from skypact.service.areas import AreaLocks, Entry, LiveSet
 from skypact.service.auth import Principal
 from skypact.service.parties import Parties
 from skypact.service.views import Area, epoch, extents, view
-from skypact.store.tables import conflicts, emergencies, parties, plans, requests, volumes
+from skypact.store import queries as Q
+from skypact.store.tables import conflicts, emergencies, plans, volumes
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 from skypact.strategic.trajectory import concat_trajectories
@@ -184,8 +185,7 @@ class Hub(Parties):
         with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
             with self._transaction() as conn:
                 if request_key is not None:
-                    seen = conn.execute(select(requests).where((requests.c.party == who.party)
-                                                               & (requests.c.key == request_key))).first()
+                    seen = conn.execute(Q.REQUEST, {"party": who.party, "key": request_key}).first()
                     if seen is not None:
                         if seen.body_hash != digest:
                             raise StateError(N_("request id {key} was already used with another body"),
@@ -197,10 +197,10 @@ class Hub(Parties):
                     return result
                 self._store(conn, who, kind, item, entry, version, body, result, found)
                 if request_key is not None:
-                    conn.execute(insert(requests).values(
-                        party=who.party, key=request_key, body_hash=digest, status=201,
-                        response={"item": result.item, "conflicts": result.conflicts,
-                                  "resolutions": result.resolutions}))
+                    conn.execute(Q.INSERT["requests"], {
+                        "party": who.party, "key": request_key, "body_hash": digest, "status": 201,
+                        "response": {"item": result.item, "conflicts": result.conflicts,
+                                     "resolutions": result.resolutions}})
             self.live.put(entry)
         return result
 
@@ -208,15 +208,15 @@ class Hub(Parties):
                if_version: int | None) -> tuple[Entry, int]:
         """Refuse what may not be written; the entry with its effective priority, and the new version."""
         if isinstance(item, FlightPlan):
-            maxp = conn.execute(select(parties.c.max_priority).where(parties.c.id == who.party)).scalar_one()
+            maxp = conn.execute(Q.MAX_PRIORITY, {"party": who.party}).scalar_one()
             if item.priority > maxp:
                 raise AccessError(N_("priority {priority} is above the party's maximum {max}"),
                                   priority=item.priority, max=maxp)
         t = kind.table
-        current = conn.execute(select(t.c.party, t.c.version, t.c.state).where(t.c.id == item.id)).first()
+        current = conn.execute(Q.CURRENT[t.name], {"id": item.id}).first()
         if if_version is None:
             other = VOLUME if kind is PLAN else PLAN
-            if current is not None or conn.execute(select(other.table.c.id).where(other.table.c.id == item.id)).first():
+            if current is not None or conn.execute(Q.EXISTS[other.table.name], {"id": item.id}).first():
                 raise StateError(kind.texts[2], id=item.id)
             return replace(entry, priority=self._priority(item, False)), 1
         current = _own(current, who, kind, item.id)
@@ -225,7 +225,7 @@ class Hub(Parties):
                              id=item.id, current=current.version, given=if_version)
         if current.state == "Ended":
             raise StateError(kind.texts[3], id=item.id)
-        urgent = conn.execute(select(emergencies.c.plan).where(emergencies.c.plan == item.id)).first() is not None
+        urgent = conn.execute(Q.URGENT, {"id": item.id}).first() is not None
         return replace(entry, priority=self._priority(item, urgent)), current.version + 1
 
     def _check(self, kind: Kind, item: Item, entry: Entry, version: int, body: dict[str, Any],
@@ -256,14 +256,14 @@ class Hub(Parties):
                "t_start": entry.t_lo, "t_end": entry.t_hi, "extents": result.item["extents"]}
         before = self._pairs(conn, item.id) if version > 1 else {}  # a new item has no conflicts yet
         if version == 1:
-            conn.execute(insert(t).values(id=item.id, **row))
+            conn.execute(Q.INSERT[t.name], {"id": item.id, **row})
         else:
             conn.execute(update(t).where(t.c.id == item.id).values(**row))
-            conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == item.id, conflicts.c.plan_b == item.id)))
+            conn.execute(Q.DELETE_CONFLICTS_OF, {"id": item.id})
         events.record(conn, f"{kind.name}-{'filed' if version == 1 else 'updated'}", who.party, [who.party],
                       item.id, id=item.id, version=version, conflicts=len(found))
         for c, d in zip(found, result.conflicts, strict=True):
-            conn.execute(insert(conflicts).values(plan_a=c.a, plan_b=c.b, record=d, note=""))
+            conn.execute(Q.INSERT["conflicts"], {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
             events.record(conn, "conflict-found", who.party, [c.party_a, c.party_b], item.id,
                           **{k: v for k, v in d.items() if k != "text"}, a=c.a, b=c.b)
         now = {c.b if c.a == item.id else c.a for c in found}
@@ -271,8 +271,7 @@ class Hub(Parties):
 
     def _pairs(self, conn: Connection, entity_id: str) -> dict[str, tuple[str, str]]:
         """The stored conflicts of ``entity_id``: other id -> the two parties."""
-        rows = conn.execute(select(conflicts.c.plan_a, conflicts.c.plan_b, conflicts.c.record).where(
-            or_(conflicts.c.plan_a == entity_id, conflicts.c.plan_b == entity_id)))
+        rows = conn.execute(Q.CONFLICTS_OF, {"id": entity_id})
         return {(r.plan_b if r.plan_a == entity_id else r.plan_a): (r.record["party_a"], r.record["party_b"])
                 for r in rows}
 
@@ -291,8 +290,7 @@ class Hub(Parties):
                 row = conn.execute(select(t.c.party).where(t.c.id == entity_id)).first()
                 _own(row, who, kind, entity_id)
                 self._cleared(conn, who, entity_id, self._pairs(conn, entity_id))
-                conn.execute(delete(conflicts).where(or_(conflicts.c.plan_a == entity_id,
-                                                         conflicts.c.plan_b == entity_id)))
+                conn.execute(Q.DELETE_CONFLICTS_OF, {"id": entity_id})
                 conn.execute(delete(emergencies).where(emergencies.c.plan == entity_id))
                 conn.execute(delete(t).where(t.c.id == entity_id))
                 events.record(conn, f"{kind.name}-deleted", who.party, [who.party], entity_id, id=entity_id)
@@ -344,7 +342,7 @@ class Hub(Parties):
                 row = _own(row, who, PLAN, plan_id)
                 if old is None:
                     raise StateError(PLAN.texts[3], id=plan_id)
-                declared = conn.execute(select(emergencies.c.plan).where(emergencies.c.plan == plan_id)).first()
+                declared = conn.execute(Q.URGENT, {"id": plan_id}).first()
                 if end:
                     if declared is None:
                         raise StateError(N_("plan {id} has no emergency to end"), id=plan_id)

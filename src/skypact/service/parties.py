@@ -11,6 +11,7 @@ from skypact.errors import AuthError, NotFoundError, StateError
 from skypact.i18n import N_
 from skypact.service import events
 from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
+from skypact.store.queries import KEY_STATE
 from skypact.store.tables import credentials, parties, subjects
 
 __all__ = ["Parties"]
@@ -103,8 +104,7 @@ class Parties:
     def check_key(self, key_id: str) -> None:
         """Refuse tokens of revoked credentials or suspended parties."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(credentials.c.revoked, parties.c.suspended).join(parties)
-                               .where(credentials.c.key_id == key_id)).first()
+            row = conn.execute(KEY_STATE, {"kid": key_id}).first()
         if row is None or row.revoked or row.suspended:
             raise AuthError(N_("unknown or revoked credentials"))
 
