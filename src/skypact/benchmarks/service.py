@@ -171,6 +171,8 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+            if proc.stderr is not None:
+                proc.stderr.close()
 
 
 def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, tokens: list[str], clients: int,
@@ -211,6 +213,8 @@ def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, to
     writes = np.array([x for cl in pool for x in cl.write_ms])
     errors = [e for cl in pool for e in cl.errors]
     live = _live_in_busy_area(pool[0]) if scenario == "busy" else None
+    for cl in pool:
+        cl.conn.close()
     cores = os.cpu_count() or 1
     return {
         "scenario": scenario, "store": url.split(":")[0].split("+")[0], "clients": clients,

@@ -12,6 +12,9 @@ from rich.table import Table
 from skypact.cli.common import err, fail, out
 from skypact.errors import InputError
 
+#: benchmark tables are printed at least this wide, also into a file or a CI log
+WIDE = 160
+
 bench_app = typer.Typer(help="Benchmarks: print measured figures with the machine they ran on.",
                         no_args_is_help=True)
 
@@ -43,7 +46,7 @@ def strategic(
     tab.add_column("value", justify="right")
     for k, v in res.items():
         tab.add_row(k, str(v))
-    out.print(tab)
+    out.print(tab, width=max(out.width, WIDE))
 
 
 @bench_app.command("tactical")
@@ -82,7 +85,7 @@ def tactical(
                     f"{b['numpy_s']} / {b['c_s']}" if b else "-",
                     f"{b['speedup_vs_numpy']} / {b['speedup_vs_c']}" if b else "-",
                     f"{b['common']}/{b['only_skypact']}/{b['only_bluesky']}" if b else "-")
-    out.print(tab)
+    out.print(tab, width=max(out.width, WIDE))
     out.print(f"JIT or cache load: {res['jit_s']} s; RSS above baseline after JIT: {res['rss_above_baseline_mb']} MB; "
               f"peak {res['max_rss_mb']} MB; "
               f"machine {res['machine']}")
@@ -131,7 +134,7 @@ def service(
                     f"{r['filing_ms_p50']} / {r['filing_ms_p99']}", f"{r['write_ms_p50']} / {r['write_ms_p99']}",
                     str(r["conflicts_per_filing"]), str(r["live_in_busy_area_at_end"] or "-"), str(r["errors"]),
                     f"{r['generator_cpu_share']} / {r['server_cpu_share']}")
-    out.print(tab)
+    out.print(tab, width=max(out.width, WIDE))
     out.print(f"machine {res['machine']}")
 
 
