@@ -7,13 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from skypact.cli.common import err, fail, out
 from skypact.errors import InputError
 
-#: benchmark tables are printed at least this wide, also into a file or a CI log
+#: benchmark tables are printed at least this wide into a file or a CI log
 WIDE = 160
+
+
+def _wide() -> Console:
+    """The terminal, or a wide console when the output goes to a file (no column cut short)."""
+    return out if out.is_terminal else Console(width=WIDE, highlight=False, soft_wrap=True)
 
 bench_app = typer.Typer(help="Benchmarks: print measured figures with the machine they ran on.",
                         no_args_is_help=True)
@@ -46,7 +52,7 @@ def strategic(
     tab.add_column("value", justify="right")
     for k, v in res.items():
         tab.add_row(k, str(v))
-    out.print(tab, width=max(out.width, WIDE))
+    _wide().print(tab)
 
 
 @bench_app.command("tactical")
@@ -85,7 +91,7 @@ def tactical(
                     f"{b['numpy_s']} / {b['c_s']}" if b else "-",
                     f"{b['speedup_vs_numpy']} / {b['speedup_vs_c']}" if b else "-",
                     f"{b['common']}/{b['only_skypact']}/{b['only_bluesky']}" if b else "-")
-    out.print(tab, width=max(out.width, WIDE))
+    _wide().print(tab)
     out.print(f"JIT or cache load: {res['jit_s']} s; RSS above baseline after JIT: {res['rss_above_baseline_mb']} MB; "
               f"peak {res['max_rss_mb']} MB; "
               f"machine {res['machine']}")
@@ -134,7 +140,7 @@ def service(
                     f"{r['filing_ms_p50']} / {r['filing_ms_p99']}", f"{r['write_ms_p50']} / {r['write_ms_p99']}",
                     str(r["conflicts_per_filing"]), str(r["live_in_busy_area_at_end"] or "-"), str(r["errors"]),
                     f"{r['generator_cpu_share']} / {r['server_cpu_share']}")
-    out.print(tab, width=max(out.width, WIDE))
+    _wide().print(tab)
     out.print(f"machine {res['machine']}")
 
 
