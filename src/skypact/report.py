@@ -17,8 +17,8 @@ from skypact.i18n import N_, Lang, render
 from skypact.strategic.resolve import Resolution
 from skypact.units import FT, NM
 
-__all__ = ["UnitSystem", "conflict_dict", "conflict_text", "csv_header", "csv_row", "fmt_distance",
-           "resolution_text", "rfc3339"]
+__all__ = ["UnitSystem", "conflict_dict", "conflict_text", "csv_header", "csv_row", "fmt_distance", "fmt_latlon",
+           "fmt_number", "resolution_text", "rfc3339"]
 
 UnitSystem = Literal["aviation", "metric"]
 
@@ -38,7 +38,8 @@ def rfc3339(seconds: float) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{t.microsecond // 100000}Z"
 
 
-def _num(x: float, lang: Lang, digits: int) -> str:
+def fmt_number(x: float, lang: Lang, digits: int) -> str:
+    """``x`` with ``digits`` decimals and grouping in the locale of ``lang`` (decimal comma in Russian)."""
     return str(format_decimal(round(x, digits), format="#,##0." + "0" * digits if digits else "#,##0",
                               locale=lang))
 
@@ -47,19 +48,20 @@ def fmt_distance(metres: float, lang: Lang, units: UnitSystem, vertical: bool = 
     """A distance in the recipient's units: ``4.2 NM`` / ``1,000 ft`` or ``7.8 km`` / ``300 m``."""
     if vertical:
         if units == "metric":
-            return f"{_num(metres, lang, 0)} {render(_M, lang)}"
-        return f"{_num(metres / FT, lang, 0)} {render(_FT, lang)}"
+            return f"{fmt_number(metres, lang, 0)} {render(_M, lang)}"
+        return f"{fmt_number(metres / FT, lang, 0)} {render(_FT, lang)}"
     if units == "metric":
         if metres < 1000:
-            return f"{_num(metres, lang, 0)} {render(_M, lang)}"
-        return f"{_num(metres / 1000, lang, 1)} {render(_KM, lang)}"
-    return f"{_num(metres / NM, lang, 1)} {render(_NM, lang)}"
+            return f"{fmt_number(metres, lang, 0)} {render(_M, lang)}"
+        return f"{fmt_number(metres / 1000, lang, 1)} {render(_KM, lang)}"
+    return f"{fmt_number(metres / NM, lang, 1)} {render(_NM, lang)}"
 
 
-def _latlon(lat: float, lon: float, lang: Lang) -> str:
+def fmt_latlon(lat: float, lon: float, lang: Lang) -> str:
+    """A position as ``57.0132°N 20.0069°E`` (``57,0132°с. ш. …`` in Russian)."""
     ns = render(N_("N"), lang) if lat >= 0 else render(N_("S"), lang)
     ew = render(N_("E"), lang) if lon >= 0 else render(N_("W"), lang)
-    return f"{_num(abs(lat), lang, 4)}°{ns} {_num(abs(lon), lang, 4)}°{ew}"
+    return f"{fmt_number(abs(lat), lang, 4)}°{ns} {fmt_number(abs(lon), lang, 4)}°{ew}"
 
 
 def conflict_text(c: Conflict, lang: Lang, units: UnitSystem = "aviation") -> str:
@@ -70,7 +72,7 @@ def conflict_text(c: Conflict, lang: Lang, units: UnitSystem = "aviation") -> st
            "near {place} (minima {hmin} / {vmin})"), lang,
         {"start": utc(c.start).strftime("%H:%M:%S"), "end": utc(c.end).strftime("%H:%M:%S"),
          "h": fmt_distance(c.horizontal_m, lang, units), "v": fmt_distance(c.vertical_m, lang, units, True),
-         "time": utc(c.closest_time).strftime("%H:%M:%S"), "place": _latlon(c.closest_lat, c.closest_lon, lang),
+         "time": utc(c.closest_time).strftime("%H:%M:%S"), "place": fmt_latlon(c.closest_lat, c.closest_lon, lang),
          "hmin": fmt_distance(c.minimum_h_m, lang, units), "vmin": fmt_distance(c.minimum_v_m, lang, units, True)},
     )
     return f"{head}, {body}."
@@ -85,7 +87,7 @@ def resolution_text(r: Resolution, lang: Lang, units: UnitSystem = "aviation") -
     if r.level_change_ft is not None and r.new_level_ft is not None:
         key = N_("climb to {level}") if r.level_change_ft > 0 else N_("descend to {level}")
         if units == "metric":
-            level = f"{_num(r.new_level_ft * FT, lang, 0)} {render(_M, lang)}"
+            level = f"{fmt_number(r.new_level_ft * FT, lang, 0)} {render(_M, lang)}"
         else:
             level = f"FL{round(r.new_level_ft / 100):03d}"
         parts.append(render(key, lang, {"level": level}))
