@@ -111,6 +111,9 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("POST", "/v1/volumes/{volume_id}/state"): (403, {"state": "Accepted"}),
     ("DELETE", "/v1/volumes/{volume_id}"): (403, None),
     ("GET", "/v1/events"): (200, None),  # only events addressed to B
+    ("GET", "/v1/notifications"): (200, None),  # only B's own
+    ("GET", "/v1/notifications/stream"): (200, None),
+    ("POST", "/v1/notifications/{notification_id}/ack"): (403, None),  # B cannot acknowledge A's
 }
 
 
@@ -120,6 +123,9 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
     c, h = env["client"], env["h"]
     assert c.post("/v1/plans", json=_body(A1), headers=h["A"]).status_code == 201
     assert c.post("/v1/volumes", json=_body(AV1), headers=h["A"]).status_code == 201
+    crossing = plan("CX", "C", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)])  # A is told of a conflict
+    assert c.post("/v1/plans", json=_body(crossing), headers=h["C"]).status_code == 201
+    note_a = c.get("/v1/notifications", headers=h["A"]).json()[0]["id"]
     routes = {(m, r.path) for r in env["app"].routes if isinstance(r, APIRoute) for m in r.methods}
     missing = routes - set(CROSS_PARTY)
     assert not missing, f"routes without a cross-party case: {sorted(missing)}"
@@ -127,7 +133,9 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
         if case is None:
             continue
         status, payload = case
-        url = path.replace("{plan_id}", "A1").replace("{volume_id}", "AV1")
+        url = path.replace("{plan_id}", "A1").replace("{volume_id}", "AV1").replace("{notification_id}", str(note_a))
+        if path.endswith("/stream"):
+            url += "?follow=false"
         body = {"plan": _body(A1), "volume": _body(AV1)}.get(payload, payload) if isinstance(payload, str) \
             else payload
         extra = {"If-Match": "1"} if method == "PUT" else {}
@@ -135,8 +143,13 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
         assert r.status_code == status, (method, path, r.text)
         if status != 200:
             continue
+        if path.endswith("/stream"):
+            assert "CX" not in r.text and all(f"N-{note_a}" not in x for x in r.text.splitlines())
+            continue
         seen = r.json() if isinstance(r.json(), list) else [r.json()]
-        if path == "/v1/events":
+        if path == "/v1/notifications":
+            assert all(n["party"] == "B" for n in seen)
+        elif path == "/v1/events":
             assert all(e["subject"] not in ("A1", "AV1") for e in seen), seen
         else:
             assert seen and all("plan" not in x and "volume" not in x for x in seen if x["party"] == "A"), seen

@@ -21,12 +21,18 @@ Unknown fields are rejected: skypact stores only what deconfliction needs.
 """
 
 
+import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Query, Response
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
@@ -87,6 +93,30 @@ def area_query(
                 ts(start, -1e18), ts(end, 1e18))
 
 
+async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool) -> AsyncIterator[str]:
+    """The party's notifications after ``after`` as Server-Sent Events, then (``follow``) each new
+    one as it is committed.  Waiting watches the hub's in-memory version every 20 ms and reads
+    the store on a change and once a second anyway (writes of another process arrive too)."""
+    last, seen, idle = after, -1, 0
+    while True:
+        version = hub.notices.version
+        if version != seen or idle % 50 == 0:
+            seen = version
+            rows = await run_in_threadpool(hub.notices.read, party, last, 500)
+            for r in rows:
+                last = r["id"]
+                yield f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
+            if rows:
+                idle = 1
+                continue
+        if not follow or await request.is_disconnected():
+            return
+        await asyncio.sleep(0.02)
+        idle += 1
+        if idle % 750 == 0:  # a comment every 15 s of silence keeps proxies from closing the stream
+            yield ": keep-alive\n\n"
+
+
 def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI links from a filing's answer to the operations on the item it filed (clients and
     stateful API tests follow them)."""
@@ -110,9 +140,23 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     """The application for ``settings`` (or around an existing ``hub``)."""
     s = settings or Settings()
     the_hub = hub or Hub(connect(s.db_url), s.token_key())
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        """While serving: escalate overdue acknowledgements once a second."""
+        async def escalate() -> None:
+            while True:
+                await asyncio.sleep(1.0)
+                await run_in_threadpool(the_hub.notices.escalate_due)
+
+        task = asyncio.create_task(escalate())
+        try:
+            yield
+        finally:
+            task.cancel()
+
     app = FastAPI(title="skypact", version="0.1.0",
                   description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.",
-                  generate_unique_id_function=lambda route: route.name)
+                  generate_unique_id_function=lambda route: route.name, lifespan=lifespan)
     app.state.hub = the_hub
     app.add_exception_handler(SkypactError, handle_skypact)
     app.add_exception_handler(RequestValidationError, handle_validation)
@@ -131,11 +175,13 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         except AuthError:
             if not outside:
                 raise
-            return the_hub.subject(verify_outside(outside, cred.credentials))
+            sub = verify_outside(outside, cred.credentials)
+            return replace(the_hub.subject(sub), key=sub)
         the_hub.check_key(kid)
-        return who
+        return replace(who, key=kid)
 
     Who = Annotated[Principal, Depends(principal)]
+
     Key = Annotated[str | None, Header(max_length=128, description="makes a retry safe: same key and body, "
                                                                    "same answer, nothing stored twice")]
     Version = Annotated[int, Header(description="the version being replaced")]
@@ -242,6 +288,33 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         """Delete an own volume."""
         the_hub.delete(who, VOLUME, volume_id)
         return Response(status_code=204)
+
+    # -- notifications ---------------------------------------------------------------------
+    @app.get("/v1/notifications")
+    def list_notifications(who: Who, after: Annotated[int, Query(ge=0)] = 0,
+                           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+        """The caller's notifications (id > ``after``): type, severity, fields, and the short and
+        full texts in English and Russian, in the party's units."""
+        return the_hub.notices.read(who.party, after, limit)
+
+    @app.get("/v1/notifications/stream", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}}})
+    async def stream_notifications(
+        request: Request, who: Who,
+        last_event_id: Annotated[str | None, Header(max_length=20, description="resume after this id")] = None,
+        after: Annotated[int, Query(ge=0)] = 0,
+        follow: Annotated[bool, Query(description="keep the stream open for new notifications")] = True,
+    ) -> StreamingResponse:
+        """Server-Sent Events: each notification as ``id``, ``event`` (its type) and ``data`` (JSON).
+        Reconnect with ``Last-Event-ID`` to resume: nothing is lost, across a server restart too."""
+        start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+        return StreamingResponse(_sse(request, the_hub, who.party, start, follow), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.post("/v1/notifications/{notification_id}/ack")
+    def ack_notification(notification_id: int, who: Who) -> dict[str, Any]:
+        """Acknowledge a notification addressed to the caller's party (who and when are kept)."""
+        return the_hub.notices.ack(who.party, who.key, notification_id)
 
     # -- events ----------------------------------------------------------------------------
     @app.get("/v1/events")

@@ -118,3 +118,24 @@ def add_party(
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"party {name}: key_id={kid} secret={secret}")
+
+
+@admin_app.command("set-party")
+def set_party(
+    party: Annotated[str, typer.Argument(help="Party to configure.")],
+    ack_timeout: Annotated[float | None, typer.Option("--ack-timeout", help="Seconds to acknowledge a "
+                                                      "notification before it escalates (default 300).")] = None,
+    contact: Annotated[list[str] | None, typer.Option("--contact", help="Escalation contact; repeatable "
+                                                      "(replaces the list).")] = None,
+    db: DB = "sqlite:///var/skypact.db",
+) -> None:
+    """Set a party's acknowledgement time and escalation contacts."""
+    from skypact.service.notices import Notices
+    from skypact.store.db import connect
+
+    try:
+        Notices(connect(db)).configure(party, ack_timeout, contact)
+    except SkypactError as e:
+        raise fail(e) from None
+    out.print(f"{party}: acknowledgement time {ack_timeout if ack_timeout is not None else 'unchanged'}, "
+              f"contacts {contact if contact is not None else 'unchanged'}")

@@ -43,8 +43,11 @@ _ITER = 100_000
 
 @dataclass(frozen=True)
 class Principal:
+    """Who calls: the party, its role, and (for the record) the credential key id or outside subject."""
+
     party: str
     role: str
+    key: str = ""
 
     @property
     def scopes(self) -> tuple[str, ...]:

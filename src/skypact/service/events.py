@@ -45,6 +45,8 @@ TEXTS: dict[str, str] = {
     "emergency-declared": N_("EMERGENCY: party {party} declared an emergency for flight {plan}; until it ends, "
                              "this flight has precedence over every other plan. Reason: {reason}"),
     "emergency-ended": N_("the emergency of flight {plan} ({party}) has ended"),
+    "notification-acknowledged": N_("notification {id} was acknowledged by {by}"),
+    "notification-escalated": N_("notification {id} to {party} was not acknowledged in time and was escalated"),
 }
 
 

@@ -37,6 +37,7 @@ from skypact.report import conflict_dict, plans_to_resolve
 from skypact.service import events
 from skypact.service.areas import AreaLocks, Entry, LiveSet
 from skypact.service.auth import Principal
+from skypact.service.notices import Notices
 from skypact.service.parties import Parties
 from skypact.service.views import Area, epoch, extents, view
 from skypact.store import queries as Q
@@ -44,6 +45,7 @@ from skypact.store.tables import conflicts, emergencies, plans, volumes
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 from skypact.strategic.trajectory import concat_trajectories
+from skypact.units import FT
 
 __all__ = ["EMERGENCY_PRIORITY", "PLAN", "TRANSITIONS", "VOLUME", "FilingResult", "Hub", "Kind"]
 
@@ -120,6 +122,7 @@ class Hub(Parties):
         self.max_delay_s = max_delay_s
         self.live = LiveSet(self.settings)
         self.areas = AreaLocks()
+        self.notices = Notices(engine)
         # SQLite has one writer at a time and makes the others sleep and retry with growing
         # pauses; queueing them here instead keeps latency flat.  PostgreSQL locks rows itself.
         self._sqlite_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
@@ -141,6 +144,7 @@ class Hub(Parties):
             except IntegrityError:
                 raise StateError(N_("the id is taken by another plan or volume, or the write raced another: "
                                     "read and try again")) from None
+        self.notices.committed()
 
     @staticmethod
     def _priority(item: Item, emergency: bool) -> int:
@@ -266,19 +270,46 @@ class Hub(Parties):
             conn.execute(Q.INSERT["conflicts"], {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
             events.record(conn, "conflict-found", who.party, [c.party_a, c.party_b], item.id,
                           **{k: v for k, v in d.items() if k != "text"}, a=c.a, b=c.b)
+            for own, own_party, other, other_party in ((c.a, c.party_a, c.b, c.party_b),
+                                                       (c.b, c.party_b, c.a, c.party_a)):
+                self.notices.send(conn, "conflict-predicted", own_party, own, callsign=self._callsign(own, item),
+                                  party=own_party, other=other, other_party=other_party, start=c.start, end=c.end,
+                                  time=c.closest_time, h_m=c.horizontal_m, v_m=c.vertical_m, lat=c.closest_lat,
+                                  lon=c.closest_lon)
+        for r in result.resolutions:
+            base = {"callsign": self._callsign(item.id, item), "party": item.party}
+            if r["delay_s"] is not None:
+                self.notices.send(conn, "resolution-delay", item.party, item.id, **base, delay_s=r["delay_s"])
+            if r["new_level_ft"] is not None:
+                self.notices.send(conn, "resolution-level", item.party, item.id, **base,
+                                  level_m=r["new_level_ft"] * FT, climb=r["level_change_ft"] > 0)
         now = {c.b if c.a == item.id else c.a for c in found}
-        self._cleared(conn, who, item.id, {k: v for k, v in before.items() if k not in now})
+        self._cleared(conn, who, item.id, {k: v for k, v in before.items() if k not in now}, item)
 
     def _pairs(self, conn: Connection, entity_id: str) -> dict[str, tuple[str, str]]:
-        """The stored conflicts of ``entity_id``: other id -> the two parties."""
+        """The stored conflicts of ``entity_id``: other id -> (its own party, the other's party)."""
         rows = conn.execute(Q.CONFLICTS_OF, {"id": entity_id})
-        return {(r.plan_b if r.plan_a == entity_id else r.plan_a): (r.record["party_a"], r.record["party_b"])
-                for r in rows}
+        return {(r.plan_b if r.plan_a == entity_id else r.plan_a):
+                ((r.record["party_a"], r.record["party_b"]) if r.plan_a == entity_id
+                 else (r.record["party_b"], r.record["party_a"])) for r in rows}
 
-    @staticmethod
-    def _cleared(conn: Connection, who: Principal, entity_id: str, gone: dict[str, tuple[str, str]]) -> None:
-        for other, pair in sorted(gone.items()):
-            events.record(conn, "conflict-cleared", who.party, pair, entity_id, a=entity_id, b=other)
+    def _cleared(self, conn: Connection, who: Principal, entity_id: str, gone: dict[str, tuple[str, str]],
+                 item: Item | None = None) -> None:
+        """Conflicts of ``entity_id`` with ``gone`` no longer exist: record it and tell both parties."""
+        for other, (own_party, other_party) in sorted(gone.items()):
+            events.record(conn, "conflict-cleared", who.party, (own_party, other_party), entity_id, a=entity_id,
+                          b=other)
+            sides = ((entity_id, own_party, other, other_party), (other, other_party, entity_id, own_party))
+            for own, p, o, q in sides:
+                self.notices.send(conn, "conflict-cleared", p, own, callsign=self._callsign(own, item), party=p,
+                                  other=o, other_party=q)
+
+    def _callsign(self, entity_id: str, item: Item | None = None) -> str:
+        """How the owner names its item: a plan's call sign, else the id."""
+        if item is None or item.id != entity_id:
+            e = self.live.get(entity_id)
+            item = e.item if e is not None else None
+        return item.callsign if isinstance(item, FlightPlan) else entity_id
 
     def delete(self, who: Principal, kind: Kind, entity_id: str) -> None:
         """Delete an own plan or volume; its conflicts are cleared."""
@@ -325,6 +356,7 @@ class Hub(Parties):
                     self._cleared(conn, who, entity_id, pairs)
                     if old is not None and old.priority == EMERGENCY_PRIORITY:
                         self._end_emergency(conn, who, entity_id)
+                self._tell_state(conn, kind, row, state)
                 row = conn.execute(select(t).where(t.c.id == entity_id)).first()
                 out = view(row, who.party, [])  # the owner's own item: shown in full
             if state == "Ended":
@@ -355,15 +387,33 @@ class Hub(Parties):
                                                             declared_at=time.time()))
                     events.record(conn, "emergency-declared", who.party, [events.EVERYONE], plan_id,
                                   plan=plan_id, party=who.party, reason=reason, extents=row.extents)
+                    self.notices.to_all(conn, "emergency-declared", plan_id, callsign=self._callsign(plan_id),
+                                        party=who.party, reason=reason or "-")
                     new = replace(old, priority=EMERGENCY_PRIORITY)
                 out = {**view(row, who.party, []), "emergency": not end}
             self.live.put(new)
         return out
 
-    @staticmethod
-    def _end_emergency(conn: Connection, who: Principal, plan_id: str) -> None:
+    def _end_emergency(self, conn: Connection, who: Principal, plan_id: str) -> None:
         conn.execute(delete(emergencies).where(emergencies.c.plan == plan_id))
         events.record(conn, "emergency-ended", who.party, [events.EVERYONE], plan_id, plan=plan_id, party=who.party)
+        self.notices.to_all(conn, "emergency-ended", plan_id, callsign=self._callsign(plan_id), party=who.party)
+
+    def _tell_state(self, conn: Connection, kind: Kind, row: Any, state: str) -> None:
+        """Who is told of a state change: the owner of an accepted plan; everyone of a volume
+        that becomes active or ends."""
+        if kind is PLAN and state == "Accepted":
+            self.notices.send(conn, "plan-accepted", row.party, row.id, plan=row.id, callsign=row.body["callsign"],
+                              party=row.party)
+        elif kind is VOLUME and state in ("Activated", "Ended"):
+            vol = ReservedVolume.model_validate(row.body)
+            if state == "Ended":
+                self.notices.to_all(conn, "volume-deactivated", row.id, volume=row.id, party=row.party)
+            else:
+                self.notices.to_all(conn, "volume-activated", row.id, volume=row.id, party=row.party,
+                                    lower_m=vol.band.lower.metres, upper_m=vol.band.upper.metres,
+                                    pressure=vol.band.lower.ref == "pressure", start=vol.window.start.timestamp(),
+                                    end=vol.window.end.timestamp())
 
     # -- reads -------------------------------------------------------------------------------
     def _windows(self, conn: Connection, row: Any, reader: str) -> list[tuple[float, float]]:

@@ -4,14 +4,15 @@ Version 1: parties, credentials, plans, conflicts.  Version 2: requests (idempot
 Version 3: subjects (outside token subjects mapped to parties).  Version 4: volumes (reserved
 airspace), emergencies (plans under the emergency override), events (the outbox: one row per
 committed change, written in the change's own transaction; the audit chain and notifications
-read it in ``seq`` order).
+read it in ``seq`` order).  Version 5: notifications (rendered per recipient, with
+acknowledgement and escalation) and party_settings (acknowledgement time, escalation contacts).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -102,6 +103,30 @@ events = Table(
     Column("data", JSON, nullable=False),
 )
 
+notifications = Table(
+    "notifications", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("party", String(64), nullable=False, index=True),  # the recipient
+    Column("subject", String(64), nullable=False, default=""),
+    Column("fields", JSON, nullable=False),  # machine-readable: SI units, epoch seconds
+    Column("text", JSON, nullable=False),  # {"en": {"short", "full"}, "ru": {...}} in the recipient's units
+    Column("ack_due", Float, nullable=True, index=True),  # None: no acknowledgement requested
+    Column("ack_at", Float, nullable=True),
+    Column("ack_by", String(64), nullable=True),
+    Column("escalated", Boolean, nullable=False, default=False),
+)
+
+party_settings = Table(
+    "party_settings", metadata,
+    Column("party", String(64), ForeignKey("parties.id"), primary_key=True),
+    Column("ack_timeout_s", Float, nullable=False, default=300.0),
+    Column("escalation_contacts", JSON, nullable=False, default=list),
+)
+
 #: the tables each schema version adds, in order
 VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
-                                          3: (subjects,), 4: (volumes, emergencies, events)}
+                                          3: (subjects,), 4: (volumes, emergencies, events),
+                                          5: (notifications, party_settings)}

@@ -1,0 +1,152 @@
+"""Notifications to parties: rendered for each recipient, stored in the transaction of the change
+that triggers them, read as a list or a resumable stream, acknowledged, escalated when not.
+
+A notification holds its type, severity, recipient, subject, machine-readable fields (SI units,
+epoch seconds) and both texts - short radio form and full sentence, English and Russian - in the
+recipient's units (:mod:`skypact.notify`).  Because it is written with the change, a client that
+reconnects with the last id it saw (``Last-Event-ID``) gets everything after it, across a server
+restart too: nothing is lost.
+
+A type that requests acknowledgement is due within the recipient's acknowledgement time (300 s
+unless the party's settings say otherwise).  :meth:`Notices.escalate_due` - run every second by
+the server, or with any clock by tests - sends an escalation to the recipient, naming its
+escalation contacts, and to the other party of the notification.  An escalation asks for
+acknowledgement too but is not escalated again: the chain ends with the contacts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+
+from skypact.errors import AccessError, NotFoundError, StateError
+from skypact.i18n import LANGS, N_
+from skypact.notify import TYPES, render_notification
+from skypact.notify.catalogue import Units
+from skypact.service import events
+from skypact.store.tables import notifications, parties, party_settings
+
+__all__ = ["DEFAULT_ACK_S", "Notices"]
+
+DEFAULT_ACK_S = 300.0
+
+_UNITS = select(parties.c.units).where(parties.c.id == bindparam("party"))
+_SETTINGS = select(party_settings).where(party_settings.c.party == bindparam("party"))
+_INSERT = insert(notifications)
+
+
+class Notices:
+    """The notifications of one store."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._guard = threading.Lock()
+        self.version = 0  #: bumped after every write commit; streams look again when it moves
+
+    # -- writing (inside the caller's transaction) ---------------------------------------
+    def send(self, conn: Connection, kind: str, party: str, subject: str = "", now: float | None = None, /,
+             **fields: Any) -> None:
+        """Render ``kind`` for ``party`` (the recipient) in both languages and its units, and store it."""
+        t = TYPES[kind]
+        units: Units = "metric" if conn.execute(_UNITS, {"party": party}).scalar() == "metric" else "aviation"
+        at = time.time() if now is None else now
+        text = {lang: asdict(render_notification(kind, fields, lang, units)) for lang in LANGS}
+        due = at + self._settings(conn, party)[0] if t.ack else None
+        conn.execute(_INSERT, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
+                               "subject": subject, "fields": fields, "text": text, "ack_due": due,
+                               "ack_at": None, "ack_by": None, "escalated": False})
+
+    def to_all(self, conn: Connection, kind: str, subject: str = "", /, **fields: Any) -> None:
+        """``kind`` to every party."""
+        for (party,) in conn.execute(select(parties.c.id).order_by(parties.c.id)):
+            self.send(conn, kind, party, subject, **fields)
+
+    def committed(self) -> None:
+        """Tell the streams that notifications may have been committed."""
+        with self._guard:
+            self.version += 1
+
+    @staticmethod
+    def _settings(conn: Connection, party: str) -> tuple[float, list[str]]:
+        row = conn.execute(_SETTINGS, {"party": party}).first()
+        return (row.ack_timeout_s, list(row.escalation_contacts)) if row else (DEFAULT_ACK_S, [])
+
+    def configure(self, party: str, ack_timeout_s: float | None = None, contacts: list[str] | None = None) -> None:
+        """Set a party's acknowledgement time and escalation contacts."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(parties.c.id).where(parties.c.id == party)).first() is None:
+                raise NotFoundError(N_("no party {party}"), party=party)
+            timeout, old = self._settings(conn, party)
+            row = {"ack_timeout_s": ack_timeout_s if ack_timeout_s is not None else timeout,
+                   "escalation_contacts": contacts if contacts is not None else old}
+            if conn.execute(_SETTINGS, {"party": party}).first() is None:
+                conn.execute(insert(party_settings).values(party=party, **row))
+            else:
+                conn.execute(update(party_settings).where(party_settings.c.party == party).values(**row))
+
+    # -- reading -------------------------------------------------------------------------
+    def read(self, party: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """The party's notifications with id > ``after``, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(notifications).where((notifications.c.party == party)
+                                                            & (notifications.c.id > after))
+                                .order_by(notifications.c.id).limit(limit)).all()
+        return [_public(r) for r in rows]
+
+    # -- acknowledgement and escalation --------------------------------------------------
+    def ack(self, party: str, who: str, nid: int, now: float | None = None) -> dict[str, Any]:
+        """The recipient acknowledges notification ``nid`` (again: the first acknowledgement stands)."""
+        at = time.time() if now is None else now
+        with self.engine.begin() as conn:
+            row = conn.execute(select(notifications).where(notifications.c.id == nid)).first()
+            if row is None:
+                raise NotFoundError(N_("no notification {id}"), id=nid)
+            if row.party != party:
+                raise AccessError(N_("notification {id} is addressed to another party"), id=nid)
+            if row.ack_due is None:
+                raise StateError(N_("notification {id} requests no acknowledgement"), id=nid)
+            if row.ack_at is None:
+                conn.execute(update(notifications).where(notifications.c.id == nid).values(ack_at=at, ack_by=who))
+                events.record(conn, "notification-acknowledged", party, [party], row.subject, id=nid, by=who, at=at)
+                other = row.fields.get("other_party")
+                if other and other != party:
+                    self.send(conn, "acknowledged", other, row.subject, at, ref=f"N-{nid}", party=party, who=who,
+                              time=at)
+            row = conn.execute(select(notifications).where(notifications.c.id == nid)).first()
+        self.committed()
+        return _public(row)
+
+    def escalate_due(self, now: float | None = None) -> int:
+        """Escalate every notification whose acknowledgement is overdue at ``now``; how many."""
+        at = time.time() if now is None else now
+        n = 0
+        with self.engine.begin() as conn:
+            # an escalation is the end of the chain: it asks for acknowledgement but is not escalated again
+            due = conn.execute(select(notifications).where(
+                (notifications.c.ack_due <= at) & notifications.c.ack_at.is_(None) & ~notifications.c.escalated
+                & (notifications.c.type != "escalation")).order_by(notifications.c.id)).all()
+            for row in due:
+                conn.execute(update(notifications).where(notifications.c.id == row.id).values(escalated=True))
+                _, contacts = self._settings(conn, row.party)
+                fields = {"party": row.party, "ref": f"N-{row.id}", "within_s": row.ack_due - row.at,
+                          "contacts": ", ".join(contacts) or row.party}
+                to = [row.party] + [p for p in (row.fields.get("other_party"),) if p and p != row.party]
+                for party in to:
+                    self.send(conn, "escalation", party, row.subject, at, **fields)
+                events.record(conn, "notification-escalated", "skypact", to, row.subject, id=row.id,
+                              party=row.party)
+                n += 1
+        if n:
+            self.committed()
+        return n
+
+
+def _public(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "at": r.at, "type": r.type, "severity": r.severity, "party": r.party, "subject": r.subject,
+            "fields": r.fields, "text": r.text,
+            "ack": None if r.ack_due is None else {"due": r.ack_due, "at": r.ack_at, "by": r.ack_by},
+            "escalated": r.escalated}
