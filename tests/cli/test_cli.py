@@ -127,7 +127,11 @@ def test_bench_small_json(tmp_path: Path) -> None:
 
 
 def test_service_demo_once(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["demo", "--once", "--var", str(tmp_path / "svc"), "--lang", "both"])
+    r = runner.invoke(app, ["demo", "--once", "--port", "0", "--var", str(tmp_path / "svc"), "--lang", "both"])
     assert r.exit_code == 0, r.output
-    assert "key_id=" in r.stdout and "http://127.0.0.1:8080" in r.stdout
-    assert "SAF201" in r.stdout and "NRD101" in r.stdout and "Конфликт" in r.stdout
+    assert "key_id=" in r.stdout and "http://127.0.0.1:" in r.stdout
+    assert "SAF201" in r.stdout and "NRD101" in r.stdout
+    # the conflict arrives on ATC-N's stream in both languages, is acknowledged, and AF-S is told
+    assert "NRD101, CONFLICT PREDICTED WITH SAF201" in r.stdout and "ПРОГНОЗ КОНФЛИКТА С SAF201" in r.stdout
+    assert "ATC-N acknowledges notification" in r.stdout and "ACKNOWLEDGED BY ATC-N" in r.stdout
+    assert "ПОДТВЕРЖДЕНО: ATC-N" in r.stdout

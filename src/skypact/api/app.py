@@ -142,17 +142,19 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     the_hub = hub or Hub(connect(s.db_url), s.token_key())
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        """While serving: escalate overdue acknowledgements once a second."""
-        async def escalate() -> None:
+        """While serving: escalate overdue acknowledgements once a second, deliver webhooks."""
+        async def every(seconds: float, job: Any) -> None:
             while True:
-                await asyncio.sleep(1.0)
-                await run_in_threadpool(the_hub.notices.escalate_due)
+                await asyncio.sleep(seconds)
+                await run_in_threadpool(job)
 
-        task = asyncio.create_task(escalate())
+        tasks = [asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
+                 asyncio.create_task(every(0.2, the_hub.webhooks.deliver_once))]
         try:
             yield
         finally:
-            task.cancel()
+            for task in tasks:
+                task.cancel()
 
     app = FastAPI(title="skypact", version="0.1.0",
                   description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.",

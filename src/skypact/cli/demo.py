@@ -1,10 +1,20 @@
-"""``skypact demo``: the service on the embedded store with the two-party sample."""
+"""``skypact demo``: the service on the embedded store with the two-party sample, end to end over HTTP.
+
+It starts the server, creates ATC-N and AF-S with the sample plans and volumes, opens ATC-N's
+notification stream, files AF-S's conflicting plan through the API, shows the conflict as it
+arrives on ATC-N's stream (short radio form and full sentence, English and Russian), acknowledges
+it, and shows AF-S being told.  Then it keeps serving until Ctrl-C (``--once`` stops instead).
+"""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import threading
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,14 +23,18 @@ from skypact.i18n import N_
 
 
 def demo(
-    once: Annotated[bool, typer.Option("--once", help="Set up, file the conflicting plan, print, exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", help="Set up, show the conflict and its acknowledgement, exit.")]
+    = False,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port.")] = 8080,
+    port: Annotated[int, typer.Option("--port", help="Port (0: any free port).")] = 8080,
     var: Annotated[Path, typer.Option("--var", help="Directory of the demo store.")] = Path("var/demo-service"),
     lang: Annotated[LangChoice, typer.Option("--lang", help="Language of the text.")] = LangChoice.both,
 ) -> None:
     """Start the service on a fresh SQLite store with two parties and their sample plans, file a
-    plan that conflicts and show the answer, then keep serving (until Ctrl-C) unless --once."""
+    plan that conflicts and show the notification arriving and being acknowledged, then keep
+    serving (until Ctrl-C) unless --once."""
+    import uvicorn
+
     from skypact.api.app import create_app
     from skypact.config import Settings
     from skypact.service.auth import Principal
@@ -42,19 +56,80 @@ def demo(
             hub.file_plan(Principal(p.party, "operator"), p)
     for v in ps.volumes:
         hub.file_volume(Principal(v.party, "operator"), v)
+    if port == 0:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, hub), host=host, port=port, log_level="warning"))
+    runner = threading.Thread(target=server.run, daemon=True)
+    runner.start()
+    while not server.started:
+        time.sleep(0.05)
     url = f"http://{host}:{port}"
     out.print(t(N_("skypact service at {url} (OpenAPI: {url}/docs)"), lang, url=url))
     for party, (kid, secret) in creds.items():
         out.print(f"  {party}: key_id={kid} secret={secret}")
-    res = hub.file_plan(Principal(late.party, "operator"), late)
-    out.print(t(N_("{party} files {plan}; the answer:"), lang, party=late.party, plan=late.id))
-    out.print(json.dumps({"conflicts": [{k: c[k] for k in ("plan_a", "plan_b", "start", "end", "horizontal_nm")}
-                                        for c in res.conflicts], "resolutions": res.resolutions}, indent=2))
-    for rec in res.conflicts:
-        for lg in lang.langs():
-            out.print("• " + rec["text"][lg])
-    if once:
-        return
-    import uvicorn
+    tokens = {p: _call(host, port, "POST", "/v1/token", None, {"key_id": k, "secret": s})["access_token"]
+              for p, (k, s) in creds.items()}
 
-    uvicorn.run(create_app(settings, hub), host=host, port=port, log_level="info")
+    arrived: list[dict[str, Any]] = []
+    seen = max((n["id"] for n in _call(host, port, "GET", "/v1/notifications?limit=1000", tokens["ATC-N"], None)),
+               default=0)  # the sample's own conflicts are there already: wait for what comes next
+    listener = threading.Thread(target=_first_event, args=(host, port, tokens["ATC-N"], seen, arrived),
+                                daemon=True)
+    listener.start()
+    time.sleep(0.3)
+    out.print(t(N_("{party} files {plan}; the answer:"), lang, party=late.party, plan=late.id))
+    res = _call(host, port, "POST", "/v1/plans", tokens["AF-S"], json.loads(late.model_dump_json()))
+    out.print(json.dumps({"conflicts": [{k: c[k] for k in ("plan_a", "plan_b", "start", "end", "horizontal_nm")}
+                                        for c in res["conflicts"]], "resolutions": res["resolutions"]}, indent=2))
+    listener.join(timeout=10)
+    if arrived:
+        note = arrived[0]
+        out.print(t(N_("on the notification stream of {party}:"), lang, party="ATC-N"))
+        _show(note, lang)
+        acked = _call(host, port, "POST", f"/v1/notifications/{note['id']}/ack", tokens["ATC-N"], None)
+        out.print(t(N_("{party} acknowledges notification {id} at {time} UTC"), lang, party="ATC-N",
+                    id=note["id"], time=time.strftime("%H:%M:%S", time.gmtime(acked["ack"]["at"]))))
+        told = [n for n in _call(host, port, "GET", "/v1/notifications?limit=1000", tokens["AF-S"], None)
+                if n["type"] == "acknowledged"]
+        if told:
+            out.print(t(N_("{party} is told:"), lang, party="AF-S"))
+            _show(told[-1], lang)
+    if once:
+        server.should_exit = True
+        runner.join(timeout=10)
+        return
+    try:
+        runner.join()
+    except KeyboardInterrupt:
+        server.should_exit = True
+
+
+def _show(note: dict[str, Any], lang: LangChoice) -> None:
+    for lg in lang.langs():
+        out.print(f"  {lg.upper()}  {note['text'][lg]['short']}", markup=False)
+        out.print(f"      {note['text'][lg]['full']}", markup=False)
+
+
+def _call(host: str, port: int, method: str, path: str, token: str | None, doc: Any) -> Any:
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    conn.request(method, path, body=json.dumps(doc) if doc is not None else None, headers=headers)
+    resp = conn.getresponse()
+    data = json.loads(resp.read())
+    conn.close()
+    return data
+
+
+def _first_event(host: str, port: int, token: str, after: int, arrived: list[dict[str, Any]]) -> None:
+    """Read the party's stream, from after id ``after``, until a notification arrives."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/v1/notifications/stream", headers={"Authorization": f"Bearer {token}",
+                                                             "Last-Event-ID": str(after)})
+    for raw in conn.getresponse():
+        line = raw.decode().strip()
+        if line.startswith("data: "):
+            arrived.append(json.loads(line[6:]))
+            break
+    conn.close()

@@ -127,14 +127,18 @@ def set_party(
                                                       "notification before it escalates (default 300).")] = None,
     contact: Annotated[list[str] | None, typer.Option("--contact", help="Escalation contact; repeatable "
                                                       "(replaces the list).")] = None,
+    webhook: Annotated[str | None, typer.Option("--webhook", help="URL that receives every notification "
+                                                "(empty: none).")] = None,
+    webhook_secret: Annotated[str | None, typer.Option("--webhook-secret", help="Key of the HMAC-SHA256 "
+                                                       "signature of webhook bodies.")] = None,
     db: DB = "sqlite:///var/skypact.db",
 ) -> None:
-    """Set a party's acknowledgement time and escalation contacts."""
+    """Set a party's acknowledgement time, escalation contacts and webhook."""
     from skypact.service.notices import Notices
     from skypact.store.db import connect
 
     try:
-        Notices(connect(db)).configure(party, ack_timeout, contact)
+        Notices(connect(db)).configure(party, ack_timeout, contact, webhook, webhook_secret)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"{party}: acknowledgement time {ack_timeout if ack_timeout is not None else 'unchanged'}, "

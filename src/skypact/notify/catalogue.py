@@ -269,4 +269,6 @@ def render_notification(kind: str, fields: Mapping[str, Any], lang: Lang, units:
     full_turn = _turn(p.get("turn"), lang, short=False)
     short = render(t.short, lang, {**p, "turn": short_turn})
     full = render(t.full, lang, {**p, "turn": full_turn})
+    if full.endswith(".."):  # a sentence that ends with an abbreviation (в. д.) takes no second stop
+        full = full[:-1]
     return Rendered(short.upper(), full)

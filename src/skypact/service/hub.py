@@ -40,6 +40,7 @@ from skypact.service.auth import Principal
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
 from skypact.service.views import Area, epoch, extents, view
+from skypact.service.webhooks import Webhooks
 from skypact.store import queries as Q
 from skypact.store.tables import conflicts, emergencies, plans, volumes
 from skypact.strategic import EngineSettings, Strategic
@@ -123,6 +124,7 @@ class Hub(Parties):
         self.live = LiveSet(self.settings)
         self.areas = AreaLocks()
         self.notices = Notices(engine)
+        self.webhooks = Webhooks(engine, self.notices)
         # SQLite has one writer at a time and makes the others sleep and retry with growing
         # pauses; queueing them here instead keeps latency flat.  PostgreSQL locks rows itself.
         self._sqlite_writer = threading.Lock() if engine.dialect.name == "sqlite" else None

@@ -75,14 +75,20 @@ class Notices:
         row = conn.execute(_SETTINGS, {"party": party}).first()
         return (row.ack_timeout_s, list(row.escalation_contacts)) if row else (DEFAULT_ACK_S, [])
 
-    def configure(self, party: str, ack_timeout_s: float | None = None, contacts: list[str] | None = None) -> None:
-        """Set a party's acknowledgement time and escalation contacts."""
+    def configure(self, party: str, ack_timeout_s: float | None = None, contacts: list[str] | None = None,
+                  webhook_url: str | None = None, webhook_secret: str | None = None) -> None:
+        """Set a party's acknowledgement time, escalation contacts and webhook (None: unchanged;
+        an empty URL removes the webhook)."""
         with self.engine.begin() as conn:
             if conn.execute(select(parties.c.id).where(parties.c.id == party)).first() is None:
                 raise NotFoundError(N_("no party {party}"), party=party)
             timeout, old = self._settings(conn, party)
-            row = {"ack_timeout_s": ack_timeout_s if ack_timeout_s is not None else timeout,
-                   "escalation_contacts": contacts if contacts is not None else old}
+            row: dict[str, Any] = {"ack_timeout_s": ack_timeout_s if ack_timeout_s is not None else timeout,
+                                   "escalation_contacts": contacts if contacts is not None else old}
+            if webhook_url is not None:
+                row["webhook_url"] = webhook_url or None
+            if webhook_secret is not None:
+                row["webhook_secret"] = webhook_secret
             if conn.execute(_SETTINGS, {"party": party}).first() is None:
                 conn.execute(insert(party_settings).values(party=party, **row))
             else:

@@ -124,6 +124,9 @@ party_settings = Table(
     Column("party", String(64), ForeignKey("parties.id"), primary_key=True),
     Column("ack_timeout_s", Float, nullable=False, default=300.0),
     Column("escalation_contacts", JSON, nullable=False, default=list),
+    Column("webhook_url", String(500), nullable=True),
+    Column("webhook_secret", String(200), nullable=True),
+    Column("webhook_sent", Integer, nullable=False, default=0),  # last notification id delivered
 )
 
 #: the tables each schema version adds, in order
