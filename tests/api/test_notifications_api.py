@@ -167,3 +167,29 @@ def test_a_live_stream_receives_a_new_conflict(server: tuple[str, Hub]) -> None:
     th.join(timeout=20)
     assert got and got[0][0] == "conflict-predicted"
     print(f"stream delivery {1e3 * (got[0][1] - t0):.1f} ms after the filing began")
+
+
+def test_a_silent_party_stays_checked_and_finds_its_notifications_on_return(env: dict[str, Any]) -> None:
+    c, h, hub = env["client"], env["h"], env["hub"]
+    c.post("/v1/plans", json=body(B1), headers=h["B"])
+    t0 = time.time()
+    hub.presence.seen("B", now=t0)
+    assert hub.presence.check(t0 + 59.0) == []
+    assert hub.presence.check(t0 + 61.0) == ["B"] and hub.presence.check(t0 + 90.0) == []  # told once
+    for party in ("A", "C"):
+        [silent] = [n for n in _notes(env, party) if n["type"] == "party-silent"]
+        assert silent["text"]["en"]["short"].startswith("B SILENT SINCE ")
+        assert silent["text"]["ru"]["short"].startswith("B НЕ НА СВЯЗИ С ")
+    assert not [n for n in _notes(env, "B") if n["type"] == "party-silent"]
+    # conflict detection goes on against B's last known plan; B's notification waits for it
+    r = c.post("/v1/plans", json=body(A1), headers=h["A"])
+    assert [(x["plan_a"], x["plan_b"]) for x in r.json()["conflicts"]] == [("A1", "B1")]
+    hub.presence.seen("B", now=t0 + 120.0)
+    assert [n["type"] for n in _notes(env, "A")][-1] == "party-back"
+    stream = c.get("/v1/notifications/stream", params={"follow": "false"}, headers=h["B"])
+    assert "conflict-predicted" in [e for _, e, _ in _sse(stream.text)]
+    # a party may say itself that it stops taking part
+    assert c.post("/v1/silence", headers=h["C"]).json() == {"party": "C", "silent": True}
+    assert [n["text"]["ru"]["short"] for n in _notes(env, "A")][-1].startswith("C НЕ НА СВЯЗИ С ")
+    assert c.post("/v1/heartbeat", headers=h["C"]).status_code == 200
+    assert [n["type"] for n in _notes(env, "A")][-1] == "party-back"

@@ -114,6 +114,8 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("GET", "/v1/notifications"): (200, None),  # only B's own
     ("GET", "/v1/notifications/stream"): (200, None),
     ("POST", "/v1/notifications/{notification_id}/ack"): (403, None),  # B cannot acknowledge A's
+    ("POST", "/v1/heartbeat"): (200, None),  # a party speaks only for itself
+    ("POST", "/v1/silence"): (200, None),
 }
 
 

@@ -27,7 +27,7 @@ def test_generated_plans_are_valid_and_placed_as_described() -> None:
 
 def test_a_short_busy_run_through_http() -> None:
     r = run_one("busy", clients=2, seconds=2.0, keep=3)
-    assert r["errors"] == 0, r["first_error"]
+    assert r["errors"] == 0, (r["first_error"], r.get("server_log"))
     assert r["filings"] > 0 and r["writes"] > r["filings"]  # filings, and the oldest ended
     assert 0 < r["live_in_busy_area_at_end"] <= 2 * 3 + 2
     assert r["filing_ms_p99"] >= r["filing_ms_p50"] > 0

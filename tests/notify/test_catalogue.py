@@ -43,6 +43,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "acknowledged": {"party": "AF-S", "who": "duty officer 2", "ref": "N-17", "time": T},
     "escalation": {"party": "AF-S", "ref": "N-17", "within_s": 30, "contacts": "AF-S duty chief, ATC-N"},
     "feed-lost": {"party": "AF-S", "time": T},
+    "party-silent": {"party": "AF-S", "time": T},
+    "party-back": {"party": "AF-S", "time": T + 600},
     "drill-started": {"drill": "D-3", "time": T},
     "drill-ended": {"drill": "D-3", "time": T, "score": 21, "warned": 3, "total": 4},
     "emergency-declared": {"callsign": "SAF201", "party": "AF-S", "reason": "engine failure"},

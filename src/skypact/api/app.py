@@ -95,26 +95,26 @@ def area_query(
 
 async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool) -> AsyncIterator[str]:
     """The party's notifications after ``after`` as Server-Sent Events, then (``follow``) each new
-    one as it is committed.  Waiting watches the hub's in-memory version every 20 ms and reads
-    the store on a change and once a second anyway (writes of another process arrive too)."""
-    last, seen, idle = after, -1, 0
+    one as it is committed: a commit wakes the stream at once; the store is read again at least
+    once a second anyway (writes of another process arrive too)."""
+    last, quiet = after, 0
     while True:
-        version = hub.notices.version
-        if version != seen or idle % 50 == 0:
-            seen = version
-            rows = await run_in_threadpool(hub.notices.read, party, last, 500)
-            for r in rows:
-                last = r["id"]
-                yield f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
-            if rows:
-                idle = 1
-                continue
+        if follow:
+            await run_in_threadpool(hub.presence.seen, party)  # an open stream is presence
+        seen = hub.notices.version
+        rows = await run_in_threadpool(hub.notices.read, party, last, 500)
+        for r in rows:
+            last = r["id"]
+            yield f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
+        if rows:
+            quiet = 0
+            continue
         if not follow or await request.is_disconnected():
             return
-        await asyncio.sleep(0.02)
-        idle += 1
-        if idle % 750 == 0:  # a comment every 15 s of silence keeps proxies from closing the stream
-            yield ": keep-alive\n\n"
+        if await hub.notices.changed(seen, 1.0) == seen:
+            quiet += 1
+            if quiet % 15 == 0:  # a comment every 15 s of silence keeps proxies from closing the stream
+                yield ": keep-alive\n\n"
 
 
 def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
                 await run_in_threadpool(job)
 
         tasks = [asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
+                 asyncio.create_task(every(1.0, the_hub.presence.check)),
                  asyncio.create_task(every(0.2, the_hub.webhooks.deliver_once))]
         try:
             yield
@@ -312,6 +313,20 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
         return StreamingResponse(_sse(request, the_hub, who.party, start, follow), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.post("/v1/heartbeat")
+    def heartbeat(who: Who) -> dict[str, Any]:
+        """The caller's party is taking part (an open notification stream counts too).  After
+        ``silent_after_s`` without either, the other parties are told it has gone silent."""
+        the_hub.presence.seen(who.party)
+        return {"party": who.party, "silent_after_s": the_hub.presence.silent_after_s}
+
+    @app.post("/v1/silence")
+    def declare_silence(who: Who) -> dict[str, Any]:
+        """The caller's party stops taking part for now: the others are told; its plans stay in
+        every check and its notifications wait for its return."""
+        the_hub.presence.declare_silent(who.party)
+        return {"party": who.party, "silent": True}
 
     @app.post("/v1/notifications/{notification_id}/ack")
     def ack_notification(notification_id: int, who: Who) -> dict[str, Any]:

@@ -12,6 +12,8 @@ connection, file plans for ``seconds`` s, conflict check and resolution suggesti
   ``clients × keep`` plans, all of which every new plan overlaps in area and time.  Many
   filings conflict, so suggestions are computed often.
 
+Then the delivery latency of notifications (:func:`stream_latency`), on the embedded store.
+
 A filing is ``POST /v1/plans``; ending the oldest is ``POST /v1/plans/{id}/state`` - both are
 writes under the area locks, and both are counted and timed (``writes``), filings also alone
 (``filings``).  The generator shares the machine's cores with the server: its CPU share is
@@ -41,7 +43,7 @@ import numpy as np
 from skypact.benchmarks.machine import machine
 from skypact.geo.geodesy import forward
 
-__all__ = ["run", "run_one"]
+__all__ = ["run", "run_one", "stream_latency"]
 
 T0 = datetime(2026, 6, 1, 8, tzinfo=UTC)
 SPEED = 231.0  # m/s, about 450 kt
@@ -117,20 +119,27 @@ class _Client:
 
 
 def _server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
+    """``skypact serve`` on ``port``; its log goes to ``var/server.log``."""
     exe = Path(sys.executable).with_name("skypact")
     cmd = [str(exe), "serve", "--db", db, "--port", str(port), "--token-key-file", str(var / "token.key"),
            "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with (var / "server.log").open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     for _ in range(600):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server exited") from None
+                raise RuntimeError(_log_tail(var)) from None
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("the server did not start in 60 s")
+
+
+def _log_tail(var: Path, chars: int = 3000) -> str:
+    text = (var / "server.log").read_text(errors="replace") if (var / "server.log").exists() else ""
+    return text[-chars:] or "(the server wrote nothing)"
 
 
 def _cpu_s(pid: int) -> float:
@@ -167,12 +176,13 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
         port = _free_port()
         proc = _server(url, var, port)
         try:
-            return _drive(scenario, url, proc, port, tokens, clients, seconds, keep, seed, say)
+            r = _drive(scenario, url, proc, port, tokens, clients, seconds, keep, seed, say)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-            if proc.stderr is not None:
-                proc.stderr.close()
+        if r["errors"]:
+            r["server_log"] = _log_tail(var)
+        return r
 
 
 def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, tokens: list[str], clients: int,
@@ -244,6 +254,59 @@ def _live_in_busy_area(cl: _Client) -> int:
     return sum(1 for p in plans if p["state"] != "Ended")
 
 
+def stream_latency(db: str | None = None, filings: int = 200, seed: int = 1) -> dict[str, Any]:
+    """Delivery latency to the stream: party P0 listens on its notification stream while P1 files
+    plans that each conflict with one of P0's (in a fresh area and hour every time); the time from
+    the start of each filing request to the arrival of P0's notification on the stream."""
+    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
+        var = Path(tmp)
+        url = db or f"sqlite:///{var / 'skypact.db'}"
+        tokens = _tokens(url, var, 2)
+        port = _free_port()
+        proc = _server(url, var, port)
+        try:
+            writer, listener = _Client(port, tokens[1]), _Client(port, tokens[0])
+            for i in range(filings):  # P0's plans, one per area and hour
+                listener.post("/v1/plans", disjoint_plan(0, i, 1, "P0"))
+            arrivals: dict[str, float] = {}
+            ready = threading.Event()
+
+            def listen() -> None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", "/v1/notifications/stream", headers={"Authorization": f"Bearer {tokens[0]}"})
+                resp = conn.getresponse()
+                ready.set()
+                for raw in resp:
+                    line = raw.decode()
+                    if line.startswith("data: "):
+                        note = json.loads(line[6:])
+                        arrivals[note["fields"]["other"]] = time.perf_counter()
+                        if len(arrivals) == filings:
+                            break
+                conn.close()
+
+            th = threading.Thread(target=listen, daemon=True)
+            th.start()
+            ready.wait(10)
+            starts: dict[str, float] = {}
+            for i in range(filings):
+                doc = disjoint_plan(0, i, 1, "P1")  # the same leg as P0's plan i: a conflict
+                doc["id"] = f"X{i:07d}"
+                starts[doc["id"]] = time.perf_counter()
+                writer.post("/v1/plans", doc)
+                time.sleep(0.01)
+            th.join(timeout=60)
+            lat = np.array([1e3 * (arrivals[k] - starts[k]) for k in starts if k in arrivals])
+            return {"store": url.split(":")[0].split("+")[0], "filings": filings, "delivered": len(lat),
+                    "latency_ms_p50": round(float(np.percentile(lat, 50)), 2) if len(lat) else None,
+                    "latency_ms_p99": round(float(np.percentile(lat, 99)), 2) if len(lat) else None,
+                    "latency_ms_max": round(float(lat.max()), 2) if len(lat) else None,
+                    "write_ms_p50": round(float(np.percentile(writer.filing_ms, 50)), 2)}
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint", "busy"), clients: int = 8,
         seconds: float = 30.0, seed: int = 1, step: Step | None = None,
         fresh_db: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -257,4 +320,7 @@ def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint",
             r = run_one(sc, url, clients, seconds, seed=seed, step=step)
             r["store"] = name
             rows.append(r)
-    return {"runs": rows, "machine": machine()}
+    if step:
+        step("notification delivery to the stream")
+    latency = stream_latency(stores.get("sqlite"), seed=seed) if "sqlite" in stores else None
+    return {"runs": rows, "stream": latency, "machine": machine()}

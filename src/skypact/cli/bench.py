@@ -141,6 +141,12 @@ def service(
                     str(r["conflicts_per_filing"]), str(r["live_in_busy_area_at_end"] or "-"), str(r["errors"]),
                     f"{r['generator_cpu_share']} / {r['server_cpu_share']}")
     _wide().print(tab)
+    if res.get("stream"):
+        st = res["stream"]
+        out.print(f"notification delivery to the stream ({st['store']}, {st['delivered']}/{st['filings']} "
+                  f"conflicting filings, from each filing's start): p50 {st['latency_ms_p50']} ms, "
+                  f"p99 {st['latency_ms_p99']} ms, max {st['latency_ms_max']} ms (filing alone p50 "
+                  f"{st['write_ms_p50']} ms)")
     out.print(f"machine {res['machine']}")
 
 

@@ -102,6 +102,11 @@ TYPES: dict[str, NotificationType] = dict([
     _t("escalation", Severity.ALERT, True, N_("NO ACKNOWLEDGEMENT FROM {party} FOR {ref} WITHIN {within}"),
        N_("Escalation: {party} has not acknowledged notification {ref} within {within}; "
           "escalated to {contacts}.")),
+    _t("party-silent", Severity.WARNING, True, N_("{party} SILENT SINCE {time}"),
+       N_("{party} has not been heard from since {time} UTC; its last known plans stay in every conflict check "
+          "and its notifications are kept for its return.")),
+    _t("party-back", Severity.INFO, False, N_("{party} BACK AT {time}"),
+       N_("{party} is taking part again since {time} UTC.")),
     _t("feed-lost", Severity.WARNING, False, N_("{party} SURVEILLANCE FEED LOST AT {time}"),
        N_("The surveillance feed of {party} was lost at {time} UTC; its last known plans stay in the checks.")),
     _t("drill-started", Severity.INFO, False, N_("EXERCISE, DRILL {drill} STARTED, DRILL TRAFFIC, NOT REAL"),

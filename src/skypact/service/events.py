@@ -46,6 +46,8 @@ TEXTS: dict[str, str] = {
                              "this flight has precedence over every other plan. Reason: {reason}"),
     "emergency-ended": N_("the emergency of flight {plan} ({party}) has ended"),
     "notification-acknowledged": N_("notification {id} was acknowledged by {by}"),
+    "party-silent": N_("party {party} has gone silent"),
+    "party-back": N_("party {party} is taking part again"),
     "notification-escalated": N_("notification {id} to {party} was not acknowledged in time and was escalated"),
 }
 

@@ -39,6 +39,7 @@ from skypact.service.areas import AreaLocks, Entry, LiveSet
 from skypact.service.auth import Principal
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
+from skypact.service.presence import Presence
 from skypact.service.views import Area, epoch, extents, view
 from skypact.service.webhooks import Webhooks
 from skypact.store import queries as Q
@@ -123,11 +124,12 @@ class Hub(Parties):
         self.max_delay_s = max_delay_s
         self.live = LiveSet(self.settings)
         self.areas = AreaLocks()
-        self.notices = Notices(engine)
-        self.webhooks = Webhooks(engine, self.notices)
         # SQLite has one writer at a time and makes the others sleep and retry with growing
         # pauses; queueing them here instead keeps latency flat.  PostgreSQL locks rows itself.
         self._sqlite_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self.notices = Notices(engine, self._transaction)
+        self.webhooks = Webhooks(engine, self.notices)
+        self.presence = Presence(self.notices)
         with engine.connect() as conn:
             urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
             for kind in (PLAN, VOLUME):

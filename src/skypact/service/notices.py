@@ -16,8 +16,11 @@ acknowledgement too but is not escalated again: the chain ends with the contacts
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
 
@@ -42,10 +45,14 @@ _INSERT = insert(notifications)
 class Notices:
     """The notifications of one store."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, transaction: Callable[[], AbstractContextManager[Connection]] | None = None
+                 ) -> None:
+        """``transaction``: how to open a write transaction (the hub's, which queues SQLite writers)."""
         self.engine = engine
+        self.transaction = transaction or engine.begin
         self._guard = threading.Lock()
         self.version = 0  #: bumped after every write commit; streams look again when it moves
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
     # -- writing (inside the caller's transaction) ---------------------------------------
     def send(self, conn: Connection, kind: str, party: str, subject: str = "", now: float | None = None, /,
@@ -62,13 +69,37 @@ class Notices:
 
     def to_all(self, conn: Connection, kind: str, subject: str = "", /, **fields: Any) -> None:
         """``kind`` to every party."""
-        for (party,) in conn.execute(select(parties.c.id).order_by(parties.c.id)):
+        for party in self.parties(conn):
             self.send(conn, kind, party, subject, **fields)
 
+    @staticmethod
+    def parties(conn: Connection) -> list[str]:
+        """Every party, by name."""
+        return list(conn.execute(select(parties.c.id).order_by(parties.c.id)).scalars())
+
     def committed(self) -> None:
-        """Tell the streams that notifications may have been committed."""
+        """Tell the streams that notifications may have been committed (wakes their waits)."""
         with self._guard:
             self.version += 1
+            waiters = list(self._waiters)
+        for loop, event in waiters:
+            loop.call_soon_threadsafe(event.set)
+
+    async def changed(self, seen: int, timeout: float) -> int:
+        """Wait (in an event loop) until :attr:`version` moves past ``seen``, or ``timeout`` s."""
+        loop, event = asyncio.get_running_loop(), asyncio.Event()
+        with self._guard:
+            if self.version != seen:
+                return self.version
+            self._waiters.add((loop, event))
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._guard:
+                self._waiters.discard((loop, event))
+        return self.version
 
     @staticmethod
     def _settings(conn: Connection, party: str) -> tuple[float, list[str]]:
@@ -79,7 +110,7 @@ class Notices:
                   webhook_url: str | None = None, webhook_secret: str | None = None) -> None:
         """Set a party's acknowledgement time, escalation contacts and webhook (None: unchanged;
         an empty URL removes the webhook)."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             if conn.execute(select(parties.c.id).where(parties.c.id == party)).first() is None:
                 raise NotFoundError(N_("no party {party}"), party=party)
             timeout, old = self._settings(conn, party)
@@ -107,7 +138,7 @@ class Notices:
     def ack(self, party: str, who: str, nid: int, now: float | None = None) -> dict[str, Any]:
         """The recipient acknowledges notification ``nid`` (again: the first acknowledgement stands)."""
         at = time.time() if now is None else now
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             row = conn.execute(select(notifications).where(notifications.c.id == nid)).first()
             if row is None:
                 raise NotFoundError(N_("no notification {id}"), id=nid)
@@ -130,7 +161,7 @@ class Notices:
         """Escalate every notification whose acknowledgement is overdue at ``now``; how many."""
         at = time.time() if now is None else now
         n = 0
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             # an escalation is the end of the chain: it asks for acknowledgement but is not escalated again
             due = conn.execute(select(notifications).where(
                 (notifications.c.ack_due <= at) & notifications.c.ack_at.is_(None) & ~notifications.c.escalated

@@ -77,7 +77,7 @@ class Webhooks:
                 cursor = note["id"]
                 sent += 1
             if cursor != h.webhook_sent:
-                with self.engine.begin() as conn:
+                with self.notices.transaction() as conn:
                     conn.execute(update(party_settings).where(party_settings.c.party == h.party)
                                  .values(webhook_sent=cursor))
         return sent
