@@ -29,3 +29,23 @@ def test_check_url_dry_run(server: tuple[str, Hub], tmp_path: Path) -> None:
     assert [p["id"] for p in hub.query(Principal("B", "operator"), PLAN)] == ["A1"]  # nothing stored
     r = CliRunner().invoke(cli, ["check", str(mine), "--url", url])  # no token
     assert r.exit_code == 2 and "bearer token" in r.stderr and "токен" in r.stderr
+
+
+def test_notices_show_and_ack_through_a_live_service(server: tuple[str, Hub]) -> None:
+    url, hub = server
+    kid_a, sec_a = hub.add_party("A", max_priority=3)
+    hub.add_party("B")
+    hub.file_plan(Principal("A", "operator"), plan("A1", "A", [wp(50, 0, 30000, 0), wp(50, 2, 30000, 1200)]))
+    hub.file_plan(Principal("B", "operator"), plan("B1", "B", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)]))
+    tok = hub.token(kid_a, sec_a)
+    r = CliRunner().invoke(cli, ["notices", "show", "--url", url, "--token", tok, "--lang", "ru", "--full"])
+    assert r.exit_code == 0, r.output
+    assert "A1, ПРОГНОЗ КОНФЛИКТА С B1" in r.stdout and "(ack?)" in r.stdout and "Прогнозируется" in r.stdout
+    assert "CONFLICT PREDICTED" not in r.stdout  # Russian only
+    nid = hub.notices.read("A")[0]["id"]
+    r = CliRunner().invoke(cli, ["notices", "ack", str(nid), "--url", url, "--token", tok, "--lang", "en"])
+    assert r.exit_code == 0 and "✓" in r.stdout
+    r = CliRunner().invoke(cli, ["notices", "ack", "99999", "--url", url, "--token", tok])
+    assert r.exit_code == 2 and "нет уведомления 99999" in r.output
+    r = CliRunner().invoke(cli, ["notices", "show", "--url", url, "--token", tok, "--json"])
+    assert json.loads(r.stdout)[0]["ack"]["at"] is not None

@@ -10,6 +10,7 @@ from skypact.cli.conflicts import conflicts
 from skypact.cli.daa import daa_alert
 from skypact.cli.demo import demo
 from skypact.cli.files import convert, demo_data, schema, validate
+from skypact.cli.notices import notices_app
 from skypact.cli.serve import admin_app, serve
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.add_typer(bench_app, name="bench")
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.add_typer(admin_app, name="admin")
+app.add_typer(notices_app, name="notices")
 
 
 def main() -> None:
