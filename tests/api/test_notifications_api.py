@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -193,3 +194,53 @@ def test_a_silent_party_stays_checked_and_finds_its_notifications_on_return(env:
     assert [n["text"]["ru"]["short"] for n in _notes(env, "A")][-1].startswith("C НЕ НА СВЯЗИ С ")
     assert c.post("/v1/heartbeat", headers=h["C"]).status_code == 200
     assert [n["type"] for n in _notes(env, "A")][-1] == "party-back"
+
+
+def _soon(pid: str, party: str, start_in_s: float) -> Any:
+    from datetime import UTC, datetime, timedelta
+
+    from skypact.plans.model import Altitude, FlightPlan, Waypoint
+
+    t = datetime.now(UTC) + timedelta(seconds=start_in_s)
+    return FlightPlan(id=pid, party=party, callsign=pid, waypoints=[
+        Waypoint(lat=40.0, lon=10.0, alt=Altitude(value=20000), time=t),
+        Waypoint(lat=40.0, lon=11.0, alt=Altitude(value=20000), time=t + timedelta(seconds=600))])
+
+
+def test_late_notice_is_told_to_both_with_the_exact_times(env: dict[str, Any]) -> None:
+    c, h, hub = env["client"], env["h"], env["hub"]
+    hub.notices.set_rule("B", "A", plan_notice_s=600.0, volume_notice_s=900.0)
+    filed = time.time()
+    assert c.post("/v1/plans", json=body(_soon("B7", "B", 300)), headers=h["B"]).status_code == 201
+    assert c.post("/v1/plans", json=body(_soon("B8", "B", 1800)), headers=h["B"]).status_code == 201  # in time
+    assert c.post("/v1/plans", json=body(_soon("C7", "C", 60)), headers=h["C"]).status_code == 201  # no rule
+    late = [n for n in hub.notices.read("A") if n["type"] == "notice-late"]
+    assert [n["subject"] for n in late] == ["B7"]
+    assert [n["subject"] for n in hub.notices.read("B") if n["type"] == "notice-late"] == ["B7"]
+    assert not [n for n in hub.notices.read("C") if n["type"] == "notice-late"]
+    f = late[0]["fields"]
+    assert f["required_s"] == 600.0 and 290.0 < f["given_s"] <= 300.0 and filed <= f["time"] <= time.time()
+    short_en, short_ru = late[0]["text"]["en"]["short"], late[0]["text"]["ru"]["short"]
+    # about five minutes' notice (4 min 5x s, or 5 min once rounded to the second)
+    assert re.fullmatch(r"LATE NOTICE, B7 OF B, (4 MINUTES \d+ SECONDS?|5 MINUTES) BEFORE START, 10 MINUTES AGREED",
+                        short_en), short_en
+    assert re.fullmatch(r"ПОЗДНЕЕ УВЕДОМЛЕНИЕ, B7 СТОРОНЫ B, ДО НАЧАЛА (4 МИНУТЫ \d+ СЕКУНД[АЫ]?|5 МИНУТ), "
+                        r"СОГЛАСОВАНО 10 МИНУТ", short_ru), short_ru
+    assert late[0]["delivered_at"] is None and late[0]["ack"]["at"] is None
+    # A reads its notifications (delivery), then acknowledges: the three times are kept, in order
+    _notes(env, "A")
+    c.post(f"/v1/notifications/{late[0]['id']}/ack", headers=h["A"])
+    kept = next(n for n in hub.notices.read("A") if n["id"] == late[0]["id"])
+    assert f["time"] <= kept["delivered_at"] <= kept["ack"]["at"]
+    # a volume announced 10 minutes ahead, 15 agreed
+    from datetime import timedelta
+
+    from skypact.plans.model import Altitude, AltitudeBand, Circle, ReservedVolume, TimeWindow
+
+    start = _soon("x", "A", 600).start
+    vol = ReservedVolume(id="AV9", party="A", outline=Circle(center=(20.0, 40.0), radius_m=5000),
+                         band=AltitudeBand(lower=Altitude(value=1000), upper=Altitude(value=5000)),
+                         window=TimeWindow(start=start, end=start + timedelta(hours=1)))
+    assert c.post("/v1/volumes", json=body(vol), headers=h["A"]).status_code == 201
+    to_b = [n for n in hub.notices.read("B") if n["type"] == "notice-late" and n["subject"] == "AV9"]
+    assert len(to_b) == 1 and to_b[0]["fields"]["required_s"] == 900.0

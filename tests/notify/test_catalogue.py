@@ -44,6 +44,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "escalation": {"party": "AF-S", "ref": "N-17", "within_s": 30, "contacts": "AF-S duty chief, ATC-N"},
     "feed-lost": {"party": "AF-S", "time": T},
     "party-silent": {"party": "AF-S", "time": T},
+    "notice-late": {"item": "AF-S-TSA1", "party": "AF-S", "other_party": "ATC-N", "given_s": 300, "required_s": 900,
+                    "start": T + 300, "time": T},
     "party-back": {"party": "AF-S", "time": T + 600},
     "drill-started": {"drill": "D-3", "time": T},
     "drill-ended": {"drill": "D-3", "time": T, "score": 21, "warned": 3, "total": 4},

@@ -106,6 +106,7 @@ async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool)
         for r in rows:
             last = r["id"]
             yield f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
+        await run_in_threadpool(hub.notices.mark_delivered, party, [r["id"] for r in rows if r["delivered_at"] is None])
         if rows:
             quiet = 0
             continue
@@ -298,7 +299,9 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
                            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
         """The caller's notifications (id > ``after``): type, severity, fields, and the short and
         full texts in English and Russian, in the party's units."""
-        return the_hub.notices.read(who.party, after, limit)
+        notes = the_hub.notices.read(who.party, after, limit)
+        the_hub.notices.mark_delivered(who.party, [n["id"] for n in notes if n["delivered_at"] is None])
+        return notes
 
     @app.get("/v1/notifications/stream", response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}}})

@@ -143,3 +143,24 @@ def set_party(
         raise fail(e) from None
     out.print(f"{party}: acknowledgement time {ack_timeout if ack_timeout is not None else 'unchanged'}, "
               f"contacts {contact if contact is not None else 'unchanged'}")
+
+
+@admin_app.command("notice-rule")
+def notice_rule(
+    party_a: Annotated[str, typer.Argument(help="One party.")],
+    party_b: Annotated[str, typer.Argument(help="The other party.")],
+    plan_min: Annotated[float, typer.Option("--plan-min", help="Minutes of notice before a plan's first "
+                                            "waypoint (0: none).")] = 0.0,
+    volume_min: Annotated[float, typer.Option("--volume-min", help="Minutes of notice before a volume's window "
+                                              "opens (0: none).")] = 0.0,
+    db: DB = "sqlite:///var/skypact.db",
+) -> None:
+    """Record the advance notice two parties agreed; every later filing is checked against it."""
+    from skypact.service.notices import Notices
+    from skypact.store.db import connect
+
+    try:
+        Notices(connect(db)).set_rule(party_a, party_b, plan_min * 60.0, volume_min * 60.0)
+    except SkypactError as e:
+        raise fail(e) from None
+    out.print(f"{party_a} / {party_b}: plans {plan_min:g} min, volumes {volume_min:g} min before they start")

@@ -102,6 +102,10 @@ TYPES: dict[str, NotificationType] = dict([
     _t("escalation", Severity.ALERT, True, N_("NO ACKNOWLEDGEMENT FROM {party} FOR {ref} WITHIN {within}"),
        N_("Escalation: {party} has not acknowledged notification {ref} within {within}; "
           "escalated to {contacts}.")),
+    _t("notice-late", Severity.WARNING, True,
+       N_("LATE NOTICE, {item} OF {party}, {given} BEFORE START, {required} AGREED"),
+       N_("Late notice: {party} filed {item} at {time} UTC, {given} before it starts at {start} UTC; {party} and "
+          "{other_party} agreed on at least {required}.")),
     _t("party-silent", Severity.WARNING, True, N_("{party} SILENT SINCE {time}"),
        N_("{party} has not been heard from since {time} UTC; its last known plans stay in every conflict check "
           "and its notifications are kept for its return.")),
@@ -250,7 +254,7 @@ def render_notification(kind: str, fields: Mapping[str, Any], lang: Lang, units:
     p["trend"] = _trend(p.get("other_vs_mps"), lang)
     if "time_to_s" in p:
         p["time_to"] = _mmss(p["time_to_s"])
-    for key in ("delay_s", "within_s"):
+    for key in ("delay_s", "within_s", "given_s", "required_s"):
         if key in p:
             p[key.removesuffix("_s")] = _duration(p[key], lang)
     if "lower_m" in p:

@@ -270,6 +270,8 @@ class Hub(Parties):
             conn.execute(Q.DELETE_CONFLICTS_OF, {"id": item.id})
         events.record(conn, f"{kind.name}-{'filed' if version == 1 else 'updated'}", who.party, [who.party],
                       item.id, id=item.id, version=version, conflicts=len(found))
+        start = item.start if isinstance(item, FlightPlan) else item.window.start
+        self.notices.check_notice(conn, item.party, item.id, isinstance(item, FlightPlan), start.timestamp())
         for c, d in zip(found, result.conflicts, strict=True):
             conn.execute(Q.INSERT["conflicts"], {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
             events.record(conn, "conflict-found", who.party, [c.party_a, c.party_b], item.id,

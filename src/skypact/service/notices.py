@@ -24,14 +24,14 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from skypact.errors import AccessError, NotFoundError, StateError
 from skypact.i18n import LANGS, N_
 from skypact.notify import TYPES, render_notification
 from skypact.notify.catalogue import Units
 from skypact.service import events
-from skypact.store.tables import notifications, parties, party_settings
+from skypact.store.tables import notice_rules, notifications, parties, party_settings
 
 __all__ = ["DEFAULT_ACK_S", "Notices"]
 
@@ -65,7 +65,7 @@ class Notices:
         due = at + self._settings(conn, party)[0] if t.ack else None
         conn.execute(_INSERT, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
                                "subject": subject, "fields": fields, "text": text, "ack_due": due,
-                               "ack_at": None, "ack_by": None, "escalated": False})
+                               "ack_at": None, "ack_by": None, "escalated": False, "delivered_at": None})
 
     def to_all(self, conn: Connection, kind: str, subject: str = "", /, **fields: Any) -> None:
         """``kind`` to every party."""
@@ -124,6 +124,47 @@ class Notices:
                 conn.execute(insert(party_settings).values(party=party, **row))
             else:
                 conn.execute(update(party_settings).where(party_settings.c.party == party).values(**row))
+
+    # -- advance notice ------------------------------------------------------------------
+    def set_rule(self, a: str, b: str, plan_notice_s: float, volume_notice_s: float) -> None:
+        """The advance notice parties ``a`` and ``b`` agreed: a plan at least ``plan_notice_s``
+        before its first waypoint, a volume at least ``volume_notice_s`` before its window opens."""
+        lo, hi = sorted((a, b))
+        with self.transaction() as conn:
+            for p in (lo, hi):
+                if conn.execute(select(parties.c.id).where(parties.c.id == p)).first() is None:
+                    raise NotFoundError(N_("no party {party}"), party=p)
+            conn.execute(delete(notice_rules).where((notice_rules.c.party_a == lo) & (notice_rules.c.party_b == hi)))
+            conn.execute(insert(notice_rules).values(party_a=lo, party_b=hi, plan_notice_s=plan_notice_s,
+                                                     volume_notice_s=volume_notice_s))
+
+    def check_notice(self, conn: Connection, party: str, item: str, is_plan: bool, start: float,
+                     now: float | None = None) -> None:
+        """Tell both parties of every rule ``party`` has agreed when ``item`` (starting at ``start``)
+        is filed with less notice than agreed; the event keeps the exact times."""
+        at = time.time() if now is None else now
+        given = start - at
+        rows = conn.execute(select(notice_rules).where((notice_rules.c.party_a == party)
+                                                       | (notice_rules.c.party_b == party))).all()
+        for r in rows:
+            other = r.party_b if r.party_a == party else r.party_a
+            required = r.plan_notice_s if is_plan else r.volume_notice_s
+            if required <= 0 or given >= required:
+                continue
+            fields = {"item": item, "party": party, "other_party": other, "given_s": max(0.0, given),
+                      "required_s": required, "start": start, "time": at}
+            events.record(conn, "notice-late", party, [party, other], item, **fields)
+            for p in (party, other):
+                self.send(conn, "notice-late", p, item, at, **fields)
+
+    def mark_delivered(self, party: str, ids: list[int], now: float | None = None) -> None:
+        """Record when these notifications first reached their recipient."""
+        if not ids:
+            return
+        at = time.time() if now is None else now
+        with self.transaction() as conn:
+            conn.execute(update(notifications).where((notifications.c.party == party) & notifications.c.id.in_(ids)
+                                                     & notifications.c.delivered_at.is_(None)).values(delivered_at=at))
 
     # -- reading -------------------------------------------------------------------------
     def read(self, party: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
@@ -184,6 +225,6 @@ class Notices:
 
 def _public(r: Any) -> dict[str, Any]:
     return {"id": r.id, "at": r.at, "type": r.type, "severity": r.severity, "party": r.party, "subject": r.subject,
-            "fields": r.fields, "text": r.text,
+            "fields": r.fields, "text": r.text, "delivered_at": r.delivered_at,
             "ack": None if r.ack_due is None else {"due": r.ack_due, "at": r.ack_at, "by": r.ack_by},
             "escalated": r.escalated}

@@ -76,6 +76,8 @@ class Webhooks:
                 self._fails.pop(h.party, None)
                 cursor = note["id"]
                 sent += 1
+                if note["delivered_at"] is None:
+                    self.notices.mark_delivered(h.party, [note["id"]], at)
             if cursor != h.webhook_sent:
                 with self.notices.transaction() as conn:
                     conn.execute(update(party_settings).where(party_settings.c.party == h.party)

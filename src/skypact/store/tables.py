@@ -5,7 +5,8 @@ Version 3: subjects (outside token subjects mapped to parties).  Version 4: volu
 airspace), emergencies (plans under the emergency override), events (the outbox: one row per
 committed change, written in the change's own transaction; the audit chain and notifications
 read it in ``seq`` order).  Version 5: notifications (rendered per recipient, with
-acknowledgement and escalation) and party_settings (acknowledgement time, escalation contacts).
+acknowledgement and escalation), party_settings (acknowledgement time, escalation contacts,
+webhook) and notice_rules (the advance notice two parties agreed).
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ notifications = Table(
     Column("subject", String(64), nullable=False, default=""),
     Column("fields", JSON, nullable=False),  # machine-readable: SI units, epoch seconds
     Column("text", JSON, nullable=False),  # {"en": {"short", "full"}, "ru": {...}} in the recipient's units
+    Column("delivered_at", Float, nullable=True),  # first listed, streamed or sent to the webhook
     Column("ack_due", Float, nullable=True, index=True),  # None: no acknowledgement requested
     Column("ack_at", Float, nullable=True),
     Column("ack_by", String(64), nullable=True),
@@ -129,7 +131,15 @@ party_settings = Table(
     Column("webhook_sent", Integer, nullable=False, default=0),  # last notification id delivered
 )
 
+notice_rules = Table(
+    "notice_rules", metadata,
+    Column("party_a", String(64), ForeignKey("parties.id"), primary_key=True),  # party_a < party_b
+    Column("party_b", String(64), ForeignKey("parties.id"), primary_key=True),
+    Column("plan_notice_s", Float, nullable=False, default=0.0),  # a plan, before its first waypoint
+    Column("volume_notice_s", Float, nullable=False, default=0.0),  # a volume, before its window opens
+)
+
 #: the tables each schema version adds, in order
 VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
                                           3: (subjects,), 4: (volumes, emergencies, events),
-                                          5: (notifications, party_settings)}
+                                          5: (notifications, party_settings, notice_rules)}
