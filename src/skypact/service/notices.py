@@ -36,6 +36,7 @@ from skypact.store.tables import notice_rules, notifications, parties, party_set
 __all__ = ["DEFAULT_ACK_S", "Notices"]
 
 DEFAULT_ACK_S = 300.0
+FRESH_S = 5.0  #: party settings and notice rules changed by another process are seen within this time
 
 _UNITS = select(parties.c.units).where(parties.c.id == bindparam("party"))
 _SETTINGS = select(party_settings).where(party_settings.c.party == bindparam("party"))
@@ -53,13 +54,16 @@ class Notices:
         self._guard = threading.Lock()
         self.version = 0  #: bumped after every write commit; streams look again when it moves
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._party_units: dict[str, Units] = {}
+        self._party_settings: dict[str, tuple[float, tuple[float, list[str]]]] = {}
+        self._rules: tuple[float, list[Any]] = (-1e9, [])
 
     # -- writing (inside the caller's transaction) ---------------------------------------
     def send(self, conn: Connection, kind: str, party: str, subject: str = "", now: float | None = None, /,
              **fields: Any) -> None:
         """Render ``kind`` for ``party`` (the recipient) in both languages and its units, and store it."""
         t = TYPES[kind]
-        units: Units = "metric" if conn.execute(_UNITS, {"party": party}).scalar() == "metric" else "aviation"
+        units = self._units(conn, party)
         at = time.time() if now is None else now
         text = {lang: asdict(render_notification(kind, fields, lang, units)) for lang in LANGS}
         due = at + self._settings(conn, party)[0] if t.ack else None
@@ -101,10 +105,24 @@ class Notices:
                 self._waiters.discard((loop, event))
         return self.version
 
-    @staticmethod
-    def _settings(conn: Connection, party: str) -> tuple[float, list[str]]:
-        row = conn.execute(_SETTINGS, {"party": party}).first()
-        return (row.ack_timeout_s, list(row.escalation_contacts)) if row else (DEFAULT_ACK_S, [])
+    def _units(self, conn: Connection, party: str) -> Units:
+        """A party's units (fixed when the party is created, so kept once read)."""
+        units = self._party_units.get(party)
+        if units is None:
+            units = "metric" if conn.execute(_UNITS, {"party": party}).scalar() == "metric" else "aviation"
+            self._party_units[party] = units
+        return units
+
+    def _settings(self, conn: Connection, party: str) -> tuple[float, list[str]]:
+        """A party's acknowledgement time and escalation contacts (read again after ``FRESH_S``, or
+        at once after a change through this server)."""
+        now = time.monotonic()
+        hit = self._party_settings.get(party)
+        if hit is None or now - hit[0] > FRESH_S:
+            row = conn.execute(_SETTINGS, {"party": party}).first()
+            hit = (now, (row.ack_timeout_s, list(row.escalation_contacts)) if row else (DEFAULT_ACK_S, []))
+            self._party_settings[party] = hit
+        return hit[1]
 
     def configure(self, party: str, ack_timeout_s: float | None = None, contacts: list[str] | None = None,
                   webhook_url: str | None = None, webhook_secret: str | None = None) -> None:
@@ -124,6 +142,7 @@ class Notices:
                 conn.execute(insert(party_settings).values(party=party, **row))
             else:
                 conn.execute(update(party_settings).where(party_settings.c.party == party).values(**row))
+        self._party_settings.pop(party, None)  # seen at once by this server
 
     # -- advance notice ------------------------------------------------------------------
     def set_rule(self, a: str, b: str, plan_notice_s: float, volume_notice_s: float) -> None:
@@ -137,6 +156,7 @@ class Notices:
             conn.execute(delete(notice_rules).where((notice_rules.c.party_a == lo) & (notice_rules.c.party_b == hi)))
             conn.execute(insert(notice_rules).values(party_a=lo, party_b=hi, plan_notice_s=plan_notice_s,
                                                      volume_notice_s=volume_notice_s))
+        self._rules = (-1e9, [])
 
     def check_notice(self, conn: Connection, party: str, item: str, is_plan: bool, start: float,
                      now: float | None = None) -> None:
@@ -144,9 +164,10 @@ class Notices:
         is filed with less notice than agreed; the event keeps the exact times."""
         at = time.time() if now is None else now
         given = start - at
-        rows = conn.execute(select(notice_rules).where((notice_rules.c.party_a == party)
-                                                       | (notice_rules.c.party_b == party))).all()
-        for r in rows:
+        now_m = time.monotonic()
+        if now_m - self._rules[0] > FRESH_S:
+            self._rules = (now_m, list(conn.execute(select(notice_rules)).all()))
+        for r in (r for r in self._rules[1] if party in (r.party_a, r.party_b)):
             other = r.party_b if r.party_a == party else r.party_a
             required = r.plan_notice_s if is_plan else r.volume_notice_s
             if required <= 0 or given >= required:
