@@ -244,3 +244,17 @@ def test_late_notice_is_told_to_both_with_the_exact_times(env: dict[str, Any]) -
     assert c.post("/v1/volumes", json=body(vol), headers=h["A"]).status_code == 201
     to_b = [n for n in hub.notices.read("B") if n["type"] == "notice-late" and n["subject"] == "AV9"]
     assert len(to_b) == 1 and to_b[0]["fields"]["required_s"] == 900.0
+
+
+def test_a_refused_acceptance_tells_the_owner_why(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    c.post("/v1/plans", json=body(A1), headers=h["A"])  # priority 3
+    c.post("/v1/plans", json=body(B1), headers=h["B"])  # priority 0, conflicts with A1
+    problem(c.post("/v1/plans/B1/state", json={"state": "Accepted"}, headers=h["B"]), 409)
+    assert c.get("/v1/plans/B1", headers=h["B"]).json()["state"] == "Proposed"  # nothing changed
+    [rej] = [n for n in _notes(env, "B") if n["type"] == "plan-rejected"]
+    assert rej["severity"] == "warning" and rej["subject"] == "B1"
+    assert rej["text"]["en"]["short"] == ("PLAN B1 REJECTED, PLAN B1 CONFLICTS WITH THE HIGHER-PRIORITY PLAN A1: "
+                                          "RESOLVE IT BEFORE ACCEPTING")
+    assert rej["text"]["ru"]["short"].startswith("ПЛАН B1 ОТКЛОНЁН, ") and "A1" in rej["text"]["ru"]["full"]
+    assert not [n for n in _notes(env, "A") if n["type"] == "plan-rejected"]

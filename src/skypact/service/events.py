@@ -35,6 +35,7 @@ TEXTS: dict[str, str] = {
     "plan-filed": N_("plan {id} was filed, version {version}"),
     "plan-updated": N_("plan {id} was replaced, version {version}"),
     "plan-state": N_("plan {id} is now {state}"),
+    "plan-rejected": N_("plan {id} was not accepted: it conflicts with the higher-priority plan {other}"),
     "plan-deleted": N_("plan {id} was deleted"),
     "volume-filed": N_("reserved volume {id} was filed, version {version}"),
     "volume-updated": N_("reserved volume {id} was replaced, version {version}"),

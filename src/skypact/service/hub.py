@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, u
 from sqlalchemy.exc import IntegrityError
 
 from skypact.errors import AccessError, NotFoundError, StateError
-from skypact.i18n import N_
+from skypact.i18n import LANGS, N_
 from skypact.minima import MinimaTable
 from skypact.plans.model import FlightPlan, ReservedVolume
 from skypact.plans.validate import validate_plan, validate_volume
@@ -341,6 +341,7 @@ class Hub(Parties):
         """
         _require(who, "plans:write")
         old = self.live.get(entity_id)
+        refused: StateError | None = None
         with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
             with self._transaction() as conn:
                 t = kind.table
@@ -350,21 +351,29 @@ class Hub(Parties):
                     raise StateError(N_("a plan cannot go from {old} to {new}"), old=row.state, new=state)
                 pairs = self._pairs(conn, entity_id)
                 if state == "Accepted" and old is not None:
-                    for other in sorted(pairs):
-                        e = self.live.get(other)
-                        if e is not None and e.priority > old.priority:
-                            raise StateError(N_("plan {id} conflicts with the higher-priority plan {other}: "
-                                                "resolve it before accepting"), id=entity_id, other=other)
-                conn.execute(update(t).where(t.c.id == entity_id).values(state=state, version=row.version + 1))
-                events.record(conn, f"{kind.name}-state", who.party, [who.party], entity_id, id=entity_id,
-                              state=state, version=row.version + 1)
-                if state == "Ended":
-                    self._cleared(conn, who, entity_id, pairs)
-                    if old is not None and old.priority == EMERGENCY_PRIORITY:
-                        self._end_emergency(conn, who, entity_id)
-                self._tell_state(conn, kind, row, state)
-                row = conn.execute(select(t).where(t.c.id == entity_id)).first()
-                out = view(row, who.party, [])  # the owner's own item: shown in full
+                    blocker = next((o for o in sorted(pairs) if (e := self.live.get(o)) is not None
+                                    and e.priority > old.priority), None)
+                    if blocker is not None:  # refused: nothing changes, the owner is told why
+                        refused = StateError(N_("plan {id} conflicts with the higher-priority plan {other}: "
+                                                "resolve it before accepting"), id=entity_id, other=blocker)
+                        events.record(conn, "plan-rejected", who.party, [who.party], entity_id, id=entity_id,
+                                      other=blocker)
+                        self.notices.send(conn, "plan-rejected", row.party, entity_id, plan=entity_id,
+                                          callsign=row.body["callsign"], party=row.party,
+                                          reason={lang: refused.message(lang) for lang in LANGS})
+                if refused is None:
+                    conn.execute(update(t).where(t.c.id == entity_id).values(state=state, version=row.version + 1))
+                    events.record(conn, f"{kind.name}-state", who.party, [who.party], entity_id, id=entity_id,
+                                  state=state, version=row.version + 1)
+                    if state == "Ended":
+                        self._cleared(conn, who, entity_id, pairs)
+                        if old is not None and old.priority == EMERGENCY_PRIORITY:
+                            self._end_emergency(conn, who, entity_id)
+                    self._tell_state(conn, kind, row, state)
+                    row = conn.execute(select(t).where(t.c.id == entity_id)).first()
+                    out = view(row, who.party, [])  # the owner's own item: shown in full
+            if refused is not None:
+                raise refused
             if state == "Ended":
                 self.live.drop(entity_id)
         return out
