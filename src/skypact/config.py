@@ -13,6 +13,7 @@ __all__ = ["Settings"]
 class Settings:
     db_url: str = "sqlite:///var/skypact.db"
     token_key_file: Path = Path("var/token.key")
+    audit_key_file: Path = Path("var/audit.key")
     token_ttl_s: int = 3600
     max_body_bytes: int = 1_000_000
     #: trusted outside issuers: (public key PEM file, audience)

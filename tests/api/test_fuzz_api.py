@@ -24,7 +24,7 @@ from skypact.service.areas import LiveSet
 from skypact.service.auth import Principal
 from skypact.service.hub import Hub
 from skypact.store.db import connect
-from skypact.store.tables import conflicts, emergencies, events, notifications, plans, requests, volumes
+from skypact.store.tables import audit, conflicts, emergencies, events, notifications, plans, requests, volumes
 from tests.api.conftest import CYR
 from tests.api.test_volumes_api import A1, AV1, B1, BV1
 from tests.builders import T0
@@ -46,7 +46,7 @@ def _service() -> tuple[Hub, list[str]]:
 def _seed(hub: Hub) -> None:
     """Back to the seeded airspace: a plan and a volume of each party, nothing else."""
     with hub.engine.begin() as conn:
-        for table in (conflicts, emergencies, events, requests, plans, volumes, notifications):
+        for table in (audit, conflicts, emergencies, events, requests, plans, volumes, notifications):
             conn.execute(delete(table))
     hub.live = LiveSet(hub.settings)
     hub.file_plan(Principal("A", "operator"), A1)

@@ -116,6 +116,9 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("POST", "/v1/notifications/{notification_id}/ack"): (403, None),  # B cannot acknowledge A's
     ("POST", "/v1/heartbeat"): (200, None),  # a party speaks only for itself
     ("POST", "/v1/silence"): (200, None),
+    ("GET", "/v1/audit"): (200, None),  # others' events redacted
+    ("GET", "/v1/audit/head"): (200, None),
+    ("GET", "/.well-known/skypact-audit-key"): None,  # public
 }
 
 
@@ -144,6 +147,14 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
         r = env["client"].request(method, url, json=body, headers={**h["B"], **extra})
         assert r.status_code == status, (method, path, r.text)
         if status != 200:
+            continue
+        if path == "/v1/audit":
+            env["hub"].audit.append_pending()
+            r = c.get(path, headers=h["B"])
+            about_a = [e for e in r.json() if e.get("event", {}).get("subject") in ("A1", "AV1")]
+            assert r.json() and not about_a and all("digest" in e for e in r.json())
+            continue
+        if path == "/v1/audit/head":
             continue
         if path.endswith("/stream"):
             assert "CX" not in r.text and all(f"N-{note_a}" not in x for x in r.text.splitlines())

@@ -23,6 +23,7 @@ Unknown fields are rejected: skypact stores only what deconfliction needs.
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -49,6 +50,8 @@ from skypact.service.views import Area
 from skypact.store.db import connect
 
 __all__ = ["create_app"]
+
+log = logging.getLogger("skypact")
 
 
 class StateRequest(BaseModel):
@@ -140,16 +143,20 @@ def _answer(kind: Kind, r: FilingResult, status: int = 200) -> Response:
 def create_app(settings: Settings | None = None, hub: Hub | None = None) -> FastAPI:
     """The application for ``settings`` (or around an existing ``hub``)."""
     s = settings or Settings()
-    the_hub = hub or Hub(connect(s.db_url), s.token_key())
+    the_hub = hub or Hub(connect(s.db_url), s.token_key(), audit_key_file=s.audit_key_file)
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         """While serving: escalate overdue acknowledgements once a second, deliver webhooks."""
         async def every(seconds: float, job: Any) -> None:
             while True:
                 await asyncio.sleep(seconds)
-                await run_in_threadpool(job)
+                try:
+                    await run_in_threadpool(job)
+                except Exception:  # a failed round is logged; the next one runs as usual
+                    log.exception("background job %s failed", getattr(job, "__qualname__", job))
 
-        tasks = [asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
+        tasks = [asyncio.create_task(every(0.5, the_hub.audit.append_pending)),
+                 asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
                  asyncio.create_task(every(1.0, the_hub.presence.check)),
                  asyncio.create_task(every(0.2, the_hub.webhooks.deliver_once))]
         try:
@@ -335,6 +342,24 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     def ack_notification(notification_id: int, who: Who) -> dict[str, Any]:
         """Acknowledge a notification addressed to the caller's party (who and when are kept)."""
         return the_hub.notices.ack(who.party, who.key, notification_id)
+
+    # -- audit -----------------------------------------------------------------------------
+    @app.get("/.well-known/skypact-audit-key")
+    def audit_key() -> dict[str, str]:
+        """The public key that signs the audit chain (Ed25519, raw, hex) and its id."""
+        return the_hub.audit.public_key()
+
+    @app.get("/v1/audit")
+    def audit_entries(who: Who, after: Annotated[int, Query(ge=0)] = 0,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 1000) -> list[dict[str, Any]]:
+        """Chain entries after ``after``: with the event when it concerns the caller's party, else
+        redacted to seq, previous hash, digest, hash and signature (the chain still verifies)."""
+        return the_hub.audit.entries(who.party, after, limit)
+
+    @app.get("/v1/audit/head")
+    def audit_head(who: Who) -> dict[str, Any]:
+        """The chain's latest seq and hash, signed now: keep it to prove the history later."""
+        return the_hub.audit.head()
 
     # -- events ----------------------------------------------------------------------------
     @app.get("/v1/events")

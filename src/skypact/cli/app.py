@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from skypact.cli.audit import audit_app
 from skypact.cli.bench import bench_app
 from skypact.cli.check import check
 from skypact.cli.conflicts import conflicts
@@ -33,6 +34,7 @@ app.command("serve")(serve)
 app.command("demo")(demo)
 app.add_typer(admin_app, name="admin")
 app.add_typer(notices_app, name="notices")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

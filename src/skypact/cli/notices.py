@@ -27,6 +27,17 @@ def _request(url: str, token: str, method: str, path: str) -> Any:
     return urllib.request.urlopen(req, timeout=60)
 
 
+def _fetch(url: str, token: str, method: str, path: str) -> Any:
+    """The JSON answer of one call; a refusal or an unreachable service ends the command (code 2)."""
+    try:
+        with _request(url, token, method, path) as r:
+            return json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        raise _refused(e) from None
+    except (urllib.error.URLError, OSError) as e:
+        raise fail(FormatError(N_("cannot reach {url}: {detail}"), url=url, detail=str(e))) from None
+
+
 def _refused(e: urllib.error.HTTPError) -> typer.Exit:
     body = json.loads(e.read() or b"{}")
     detail = body.get("detail", {}) if isinstance(body, dict) else {}
@@ -49,13 +60,7 @@ def show(url: URL, token: TOKEN, after: Annotated[int, typer.Option("--after", h
          lang: LANG = LangChoice.both, full: FULL = False,
          as_json: Annotated[bool, typer.Option("--json", help="The notifications as JSON.")] = False) -> None:
     """Print your party's notifications (✓ acknowledged, (ack?) waiting for your acknowledgement)."""
-    try:
-        with _request(url, token, "GET", f"/v1/notifications?after={after}&limit=1000") as r:
-            notes = json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        raise _refused(e) from None
-    except (urllib.error.URLError, OSError) as e:
-        raise fail(FormatError(N_("cannot reach {url}: {detail}"), url=url, detail=str(e))) from None
+    notes = _fetch(url, token, "GET", f"/v1/notifications?after={after}&limit=1000")
     if as_json:
         typer.echo(json.dumps(notes, ensure_ascii=False, indent=2))
         return
@@ -85,11 +90,4 @@ def follow(url: URL, token: TOKEN, after: Annotated[int, typer.Option("--after",
 def ack(notification: Annotated[int, typer.Argument(help="Notification id.")], url: URL, token: TOKEN,
         lang: LANG = LangChoice.both) -> None:
     """Acknowledge a notification addressed to your party."""
-    try:
-        with _request(url, token, "POST", f"/v1/notifications/{notification}/ack") as r:
-            note = json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        raise _refused(e) from None
-    except (urllib.error.URLError, OSError) as e:
-        raise fail(FormatError(N_("cannot reach {url}: {detail}"), url=url, detail=str(e))) from None
-    _print(note, lang, False)
+    _print(_fetch(url, token, "POST", f"/v1/notifications/{notification}/ack"), lang, False)

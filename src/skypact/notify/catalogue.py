@@ -29,8 +29,8 @@ from typing import Any, Literal
 
 from skypact.conflicts import utc
 from skypact.i18n import N_, Lang, render, translate_plural
-from skypact.report import fmt_latlon, fmt_number
-from skypact.units import FT, KMH, KT, NM
+from skypact.report import fmt_distance, fmt_latlon, fmt_number
+from skypact.units import FT, KMH, KT
 
 __all__ = ["TYPES", "Rendered", "Severity", "Units", "advisory_turn", "clock_position", "render_notification"]
 
@@ -152,14 +152,6 @@ def _mmss(seconds: float) -> str:
     return f"{m:02d}:{s:02d}"
 
 
-def _distance(metres: float, lang: Lang, units: Units) -> str:
-    if units == "metric":
-        if metres < 1000:
-            return f"{fmt_number(metres, lang, 0)} {render(N_('m'), lang)}"
-        return f"{fmt_number(metres / 1000, lang, 1)} {render(N_('km'), lang)}"
-    return f"{fmt_number(metres / NM, lang, 1)} {render(N_('NM'), lang)}"
-
-
 def _height(metres: float, lang: Lang, units: Units) -> str:
     if units == "metric":
         return f"{fmt_number(round(metres / 10) * 10, lang, 0)} {render(N_('m'), lang)}"
@@ -240,11 +232,11 @@ def render_notification(kind: str, fields: Mapping[str, Any], lang: Lang, units:
         if key in p and isinstance(p[key], int | float):
             p[key] = utc(p[key]).strftime("%H:%M:%S")
     if "h_m" in p:
-        p["h"] = _distance(p["h_m"], lang, units)
+        p["h"] = fmt_distance(p["h_m"], lang, units)
     if "v_m" in p:
         p["v"] = _height(p["v_m"], lang, units)
     if "distance_m" in p:
-        p["distance"] = _distance(p["distance_m"], lang, units)
+        p["distance"] = fmt_distance(p["distance_m"], lang, units)
     if "lat" in p and "lon" in p:
         p["place"] = fmt_latlon(p["lat"], p["lon"], lang)
     if "relative_bearing_deg" in p:
@@ -273,7 +265,7 @@ def render_notification(kind: str, fields: Mapping[str, Any], lang: Lang, units:
     if p.get("ref_name") and "ref_bearing_deg" in p and "ref_distance_m" in p:
         bearing = f"{round(p['ref_bearing_deg']) % 360:03d}"
         p["reference"] = render(N_(", {distance} bearing {bearing}° from {name}"), lang, {
-            "distance": _distance(p["ref_distance_m"], lang, units), "bearing": bearing, "name": p["ref_name"]})
+            "distance": fmt_distance(p["ref_distance_m"], lang, units), "bearing": bearing, "name": p["ref_name"]})
     short_turn = _turn(p.get("turn"), lang, short=True)
     full_turn = _turn(p.get("turn"), lang, short=False)
     short = render(t.short, lang, {**p, "turn": short_turn})

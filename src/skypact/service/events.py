@@ -48,6 +48,7 @@ TEXTS: dict[str, str] = {
     "emergency-ended": N_("the emergency of flight {plan} ({party}) has ended"),
     "notification-acknowledged": N_("notification {id} was acknowledged by {by}"),
     "party-silent": N_("party {party} has gone silent"),
+    "audit-key": N_("the audit chain is signed from here on with key {key_id}"),
     "notice-late": N_("{party} gave less notice of {item} than agreed with {other_party}"),
     "party-back": N_("party {party} is taking part again"),
     "notification-escalated": N_("notification {id} to {party} was not acknowledged in time and was escalated"),

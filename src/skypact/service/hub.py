@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, union_all, update
@@ -36,6 +37,7 @@ from skypact.plans.validate import validate_plan, validate_volume
 from skypact.report import conflict_dict, plans_to_resolve
 from skypact.service import events
 from skypact.service.areas import AreaLocks, Entry, LiveSet
+from skypact.service.audit import AuditChain
 from skypact.service.auth import Principal
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
@@ -118,7 +120,9 @@ class Hub(Parties):
     """The service's operations; every method checks the caller's rights."""
 
     def __init__(self, engine: Engine, token_key: bytes, minima: MinimaTable | None = None,
-                 max_delay_s: float = 3600.0) -> None:
+                 max_delay_s: float = 3600.0, audit_key_file: Path | None = None) -> None:
+        """``audit_key_file``: the server's audit signing key (created if missing); None: a key
+        for this process only (tests, demo), announced in the chain like any other."""
         super().__init__(engine, token_key)
         self.settings = EngineSettings(minima=minima or MinimaTable())
         self.max_delay_s = max_delay_s
@@ -130,6 +134,7 @@ class Hub(Parties):
         self.notices = Notices(engine, self._transaction)
         self.webhooks = Webhooks(engine, self.notices)
         self.presence = Presence(self.notices)
+        self.audit = AuditChain(engine, audit_key_file, self._transaction)
         with engine.connect() as conn:
             urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
             for kind in (PLAN, VOLUME):

@@ -6,14 +6,15 @@ airspace), emergencies (plans under the emergency override), events (the outbox:
 committed change, written in the change's own transaction; the audit chain and notifications
 read it in ``seq`` order).  Version 5: notifications (rendered per recipient, with
 acknowledgement and escalation), party_settings (acknowledgement time, escalation contacts,
-webhook) and notice_rules (the advance notice two parties agreed).
+webhook) and notice_rules (the advance notice two parties agreed).  Version 6: audit (the signed
+hash chain over the events, one entry per event).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -36,17 +37,23 @@ credentials = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
-plans = Table(
-    "plans", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
-    Column("state", String(16), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("body", JSON, nullable=False),
-    Column("t_start", Float, nullable=False, index=True),
-    Column("t_end", Float, nullable=False, index=True),
-    Column("extents", JSON, nullable=False),
-)
+def _items(name: str) -> Table:
+    """Plans and volumes keep the same things: owner, state, version, the body as filed, the time
+    span the checks use (with the time pad), and the 4D extents others may see."""
+    return Table(
+        name, metadata,
+        Column("id", String(64), primary_key=True),
+        Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
+        Column("state", String(16), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("body", JSON, nullable=False),
+        Column("t_start", Float, nullable=False, index=True),
+        Column("t_end", Float, nullable=False, index=True),
+        Column("extents", JSON, nullable=False),
+    )
+
+
+plans = _items("plans")
 
 conflicts = Table(
     "conflicts", metadata,
@@ -73,17 +80,7 @@ subjects = Table(
     Column("role", String(16), nullable=False),
 )
 
-volumes = Table(
-    "volumes", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
-    Column("state", String(16), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("body", JSON, nullable=False),
-    Column("t_start", Float, nullable=False, index=True),
-    Column("t_end", Float, nullable=False, index=True),
-    Column("extents", JSON, nullable=False),
-)
+volumes = _items("volumes")
 
 emergencies = Table(
     "emergencies", metadata,
@@ -139,7 +136,19 @@ notice_rules = Table(
     Column("volume_notice_s", Float, nullable=False, default=0.0),  # a volume, before its window opens
 )
 
+audit = Table(
+    "audit", metadata,
+    Column("seq", Integer, primary_key=True),  # chain position, from 1
+    Column("event_seq", Integer, ForeignKey("events.seq"), nullable=False, unique=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
 #: the tables each schema version adds, in order
 VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
                                           3: (subjects,), 4: (volumes, emergencies, events),
-                                          5: (notifications, party_settings, notice_rules)}
+                                          5: (notifications, party_settings, notice_rules), 6: (audit,)}

@@ -1,0 +1,192 @@
+"""The audit chain: every committed change, chained and signed, verifiable by each party alone.
+
+Each change writes its event rows in its own transaction (:mod:`skypact.service.events`, the
+outbox).  One appender per server takes the events not chained yet, in ``seq`` order, and
+appends one entry per event:
+
+* ``digest = SHA-256(canonical JSON of the event)`` (RFC 8785, via the ``rfc8785`` package);
+* ``hash = SHA-256(seq as 8 bytes big-endian ‖ previous hash ‖ digest)`` (the first entry's
+  previous hash is 32 zero bytes);
+* ``signature`` = Ed25519 over ``hash`` with the server's audit key, named by ``key_id`` (the
+  first 16 hex digits of SHA-256 of the raw public key).  A new key is announced by an
+  ``audit-key`` event in the chain, signed with it.
+
+A party reads every entry (``GET /v1/audit``): those about itself (or everyone) with the event,
+the others redacted to seq, previous hash, digest, hash and signature - enough to verify the
+whole chain without seeing others' details.  :func:`verify` recomputes it and names the first
+bad entry; a saved head (seq and hash, signed) later proves whether the history was rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import Connection, Engine, insert, select
+
+from skypact.service import events
+from skypact.store.tables import audit
+from skypact.store.tables import events as event_rows
+
+__all__ = ["ZERO", "AuditChain", "Problem", "entry_hash", "event_digest", "key_id", "verify"]
+
+ZERO = bytes(32)
+
+
+def event_digest(event: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the RFC 8785 canonical JSON of an event."""
+    return hashlib.sha256(rfc8785.dumps(event)).hexdigest()
+
+
+def entry_hash(seq: int, prev_hash: str, digest: str) -> str:
+    """SHA-256 (hex) of seq (8 bytes, big-endian) ‖ previous hash ‖ digest."""
+    return hashlib.sha256(seq.to_bytes(8, "big") + bytes.fromhex(prev_hash) + bytes.fromhex(digest)).hexdigest()
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    return hashlib.sha256(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()[:16]
+
+
+def _event_doc(r: Any) -> dict[str, Any]:
+    """The event as chained: every stored field, times as given."""
+    return {"seq": r.seq, "at": r.at, "kind": r.kind, "actor": r.actor, "audience": r.audience,
+            "subject": r.subject, "data": r.data}
+
+
+class AuditChain:
+    """The chain of one store, appended by this server with its key."""
+
+    def __init__(self, engine: Engine, key_file: Path | None,
+                 transaction: Callable[[], AbstractContextManager[Connection]] | None = None) -> None:
+        self.engine = engine
+        self.transaction = transaction or engine.begin
+        self.key = _load_or_create(key_file) if key_file is not None else Ed25519PrivateKey.generate()
+        self.public = self.key.public_key()
+        self.key_id = key_id(self.public)
+        self._announced = False
+
+    def public_key(self) -> dict[str, str]:
+        """What a party needs to check signatures: the key id and the raw public key (hex)."""
+        return {"key_id": self.key_id, "algorithm": "Ed25519",
+                "public_key": self.public.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()}
+
+    def append_pending(self) -> int:
+        """Chain every event not chained yet, in seq order; how many entries were appended."""
+        with self.transaction() as conn:
+            if not self._announced:
+                known = conn.execute(select(event_rows.c.seq).where(
+                    (event_rows.c.kind == "audit-key") & (event_rows.c.subject == self.key_id))).first()
+                if known is None:
+                    events.record(conn, "audit-key", "skypact", [events.EVERYONE], self.key_id,
+                                  **self.public_key())
+                self._announced = True
+            last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
+            seq, prev = (last.seq, last.hash) if last else (0, ZERO.hex())
+            chained = select(audit.c.event_seq)
+            pending = conn.execute(select(event_rows).where(event_rows.c.seq.not_in(chained))
+                                   .order_by(event_rows.c.seq)).all()
+            for r in pending:
+                seq += 1
+                digest = event_digest(_event_doc(r))
+                h = entry_hash(seq, prev, digest)
+                sig = self.key.sign(bytes.fromhex(h)).hex()
+                conn.execute(insert(audit).values(seq=seq, event_seq=r.seq, prev_hash=prev, digest=digest, hash=h,
+                                                  signature=sig, key_id=self.key_id, at=time.time()))
+                prev = h
+        return len(pending)
+
+    def entries(self, party: str | None, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+        """Entries after ``after``: with the event when it concerns ``party`` (None: every event,
+        for the server's own tools), otherwise redacted."""
+        ev = event_rows.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(audit, ev.at.label("ev_at"), ev.kind, ev.actor, ev.audience, ev.subject, ev.data)
+                                .join(event_rows, audit.c.event_seq == ev.seq)
+                                .where(audit.c.seq > after).order_by(audit.c.seq).limit(limit)).all()
+        out = []
+        for r in rows:
+            e = {"seq": r.seq, "prev_hash": r.prev_hash, "digest": r.digest, "hash": r.hash,
+                 "signature": r.signature, "key_id": r.key_id}
+            if party is None or party in r.audience or events.EVERYONE in r.audience:
+                e["event"] = {"seq": r.event_seq, "at": r.ev_at, "kind": r.kind, "actor": r.actor,
+                              "audience": r.audience, "subject": r.subject, "data": r.data}
+            out.append(e)
+        return out
+
+    def head(self) -> dict[str, Any]:
+        """The latest entry's seq and hash, signed now: a party keeps it to prove the history later."""
+        with self.engine.connect() as conn:
+            last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
+        seq, h = (last.seq, last.hash) if last else (0, ZERO.hex())
+        payload = f"skypact-audit-head:{seq}:{h}".encode()
+        return {"seq": seq, "hash": h, "key_id": self.key_id, "signature": self.key.sign(payload).hex()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first entry that does not verify, and why."""
+
+    seq: int
+    reason: str
+
+
+def verify(entries: Iterable[dict[str, Any]], keys: dict[str, bytes],
+           saved_head: dict[str, Any] | None = None) -> Problem | None:
+    """Recompute the chain; None when every entry holds, else the first bad entry.
+
+    ``keys``: trusted public keys (raw bytes) by key id; ``audit-key`` events in the chain add
+    the keys they announce.  ``saved_head``: a head kept earlier; the chain must pass through it.
+    """
+    prev, expect = ZERO.hex(), 1
+    trusted = dict(keys)
+    seen_head = saved_head is None
+    for e in entries:
+        seq = e["seq"]
+        if seq != expect:
+            return Problem(expect, f"entry {expect} is missing (found {seq})")
+        if e["prev_hash"] != prev:
+            return Problem(seq, "its previous hash is not the hash of the entry before it")
+        ev = e.get("event")
+        if ev is not None and event_digest(ev) != e["digest"]:
+            return Problem(seq, "its event does not match its digest")
+        if entry_hash(seq, prev, e["digest"]) != e["hash"]:
+            return Problem(seq, "its hash does not match its seq, previous hash and digest")
+        if ev is not None and ev["kind"] == "audit-key":
+            trusted.setdefault(ev["data"]["key_id"], bytes.fromhex(ev["data"]["public_key"]))
+        raw = trusted.get(e["key_id"])
+        if raw is None:
+            return Problem(seq, f"it is signed with an unknown key {e['key_id']}")
+        try:
+            Ed25519PublicKey.from_public_bytes(raw).verify(bytes.fromhex(e["signature"]), bytes.fromhex(e["hash"]))
+        except (InvalidSignature, ValueError):
+            return Problem(seq, "its signature does not verify")
+        if saved_head is not None and seq == saved_head["seq"]:
+            if e["hash"] != saved_head["hash"]:
+                return Problem(seq, "it differs from the head saved earlier: the history was rewritten")
+            seen_head = True
+        prev, expect = e["hash"], seq + 1
+    if not seen_head:
+        return Problem(int(saved_head["seq"]) if saved_head else 0, "the chain ends before the head saved earlier")
+    return None
+
+
+def _load_or_create(path: Path) -> Ed25519PrivateKey:
+    """The server's audit key, created on first use (raw 32 bytes, hex, mode 600)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+        path.write_text(key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex())
+        path.chmod(0o600)
+        return key
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(path.read_text().strip()))
