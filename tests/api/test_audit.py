@@ -113,3 +113,31 @@ def test_a_saved_head_proves_a_rewritten_history(env: dict[str, Any], tmp_path: 
     bad = verify(entries, keys, saved_head=head)  # ...but not with the head B kept
     assert bad is not None and bad.seq == head["seq"] and "rewritten" in bad.reason
     assert verify(hub.audit.entries(None), keys, saved_head=head) is None
+
+
+def test_a_rotated_key_is_trusted_only_through_the_old_keys_endorsement(env: dict[str, Any]) -> None:
+    _activity(env)
+    hub = env["hub"]
+    first = _keys(env)
+    new_id = hub.audit.rotate()
+    assert new_id not in first and _keys(env) == {new_id: bytes.fromhex(hub.audit.public_key()["public_key"])}
+    env["client"].post("/v1/plans/A1/state", json={"state": "Activated"}, headers=env["h"]["A"])
+    hub.audit.append_pending()
+    entries = hub.audit.entries(None)
+    assert {e["key_id"] for e in entries} == {*first, new_id}
+    assert verify(entries, first) is None  # a party that kept the first key follows the rotation
+    # a key announced without the old key's endorsement is not trusted
+    forged = json.loads(json.dumps(entries))
+    ann = next(e for e in forged if e.get("event", {}).get("kind") == "audit-key"
+               and e["event"]["data"].get("endorsed_by"))
+    ann["event"]["data"]["endorsement"] = "00" * 64
+    at = forged.index(ann)
+    prev = forged[at - 1]["hash"]
+    for e in forged[at:]:  # re-chained and re-signed with the new key: consistent but for the endorsement
+        if "event" in e:
+            e["digest"] = event_digest(e["event"])
+        e["prev_hash"], e["hash"] = prev, entry_hash(e["seq"], prev, e["digest"])
+        e["signature"] = hub.audit.key.sign(bytes.fromhex(e["hash"])).hex()
+        prev = e["hash"]
+    bad = verify(forged, first)
+    assert bad is not None and bad.seq == ann["seq"] and "unknown key" in bad.reason

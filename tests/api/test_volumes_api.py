@@ -156,7 +156,10 @@ def test_one_event_per_change_addressed_to_whom_it_concerns(env: dict[str, Any])
     c.post("/v1/plans", json=body(C1), headers=h["C"])
     c.post("/v1/check", json=body(B1), headers=h["B"])  # a dry run records nothing
     c.post("/v1/plans/A1/state", json={"state": "Ended"}, headers=h["A"])  # clears the conflict
-    kinds = {p: [(e["kind"], e["subject"]) for e in _events(env, p)[base[p]:]] for p in "ABC"}
+    def changes(p: str) -> list[tuple[str, str]]:  # notifications sent are events too, counted below
+        return [(e["kind"], e["subject"]) for e in _events(env, p)[base[p]:] if e["kind"] != "notification-sent"]
+
+    kinds = {p: changes(p) for p in "ABC"}
     assert kinds["A"] == [("plan-filed", "A1"), ("conflict-found", "B1"), ("plan-state", "A1"),
                           ("conflict-cleared", "A1")]
     assert kinds["B"] == [("plan-filed", "B1"), ("conflict-found", "B1"), ("conflict-cleared", "A1")]
@@ -167,9 +170,16 @@ def test_one_event_per_change_addressed_to_whom_it_concerns(env: dict[str, Any])
     assert found["data"]["a"] == "B1" and found["data"]["b"] == "A1" and found["data"]["horizontal_m"] < 9260
     after = evs[-2]["seq"]
     assert [e["seq"] for e in c.get("/v1/events", params={"after": after}, headers=h["B"]).json()] == [evs[-1]["seq"]]
+    from skypact.store.tables import notifications
+
     with env["hub"].engine.connect() as conn:  # exactly the changes above, nothing for the dry run
-        n = conn.execute(select(func.count()).select_from(events).where(events.c.subject != "")).scalar_one()
+        sent = conn.execute(select(func.count()).select_from(notifications)).scalar_one()
+        n = conn.execute(select(func.count()).select_from(events).where(
+            (events.c.subject != "") & (events.c.kind != "notification-sent"))).scalar_one()
+        n_sent = conn.execute(select(func.count()).select_from(events).where(
+            events.c.kind == "notification-sent")).scalar_one()
     assert n == 6  # 3 filings, 1 conflict found, 1 state change, 1 conflict cleared
+    assert n_sent == sent > 0  # and one event for every notification sent
 
 
 def test_ended_plans_leave_the_live_airspace_and_cannot_change(env: dict[str, Any]) -> None:

@@ -349,6 +349,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         """The public key that signs the audit chain (Ed25519, raw, hex) and its id."""
         return the_hub.audit.public_key()
 
+    @app.get("/audit", include_in_schema=False)
     @app.get("/v1/audit")
     def audit_entries(who: Who, after: Annotated[int, Query(ge=0)] = 0,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 1000) -> list[dict[str, Any]]:

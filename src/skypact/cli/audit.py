@@ -41,17 +41,23 @@ def _chain(db: str | None, url: str | None, token: str | None) -> tuple[list[dic
                 entries += page
         finally:
             engine.dispose()
-        # the server's own tool trusts the keys its chain announces; a party anchors on the published key
-        announced = {e["event"]["data"]["key_id"]: bytes.fromhex(e["event"]["data"]["public_key"])
-                     for e in entries if e["event"]["kind"] == "audit-key"}
-        return entries, announced
+        # the server's own tool trusts the first keys its chain announces; a rotated key must be endorsed
+        # (a party anchors on the published key instead)
+        first = {e["event"]["data"]["key_id"]: bytes.fromhex(e["event"]["data"]["public_key"])
+                 for e in entries if e["event"]["kind"] == "audit-key" and not e["event"]["data"].get("endorsed_by")}
+        return entries, first
     if url is None:
         raise typer.BadParameter("give --db URL or --url URL --token T")
     key = _get(url, "/.well-known/skypact-audit-key", None)
     entries = []
     while page := _get(url, f"/v1/audit?after={entries[-1]['seq'] if entries else 0}", token):
         entries += page
-    return entries, {key["key_id"]: bytes.fromhex(key["public_key"])}
+    trusted = {key["key_id"]: bytes.fromhex(key["public_key"])}
+    # keys announced first in the chain (before any rotation) are trusted as the server's own
+    trusted |= {e["event"]["data"]["key_id"]: bytes.fromhex(e["event"]["data"]["public_key"])
+                for e in entries if "event" in e and e["event"]["kind"] == "audit-key"
+                and not e["event"]["data"].get("endorsed_by")}
+    return entries, trusted
 
 
 @audit_app.command("verify")

@@ -164,3 +164,20 @@ def notice_rule(
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"{party_a} / {party_b}: plans {plan_min:g} min, volumes {volume_min:g} min before they start")
+
+
+@admin_app.command("rotate-audit-key")
+def rotate_audit_key(
+    db: DB = "sqlite:///var/skypact.db",
+    audit_key_file: Annotated[Path, typer.Option("--audit-key-file", help="The server's audit key.")]
+    = Path("var/audit.key"),
+) -> None:
+    """Sign the audit chain with a new key from now on, endorsed by the old one (stop the server
+    first: it holds its key in memory)."""
+    from skypact.service.audit import AuditChain
+    from skypact.store.db import connect
+
+    chain = AuditChain(connect(db), audit_key_file)
+    old = chain.key_id
+    new = chain.rotate(audit_key_file)
+    out.print(f"audit key {old} -> {new} (the new key is endorsed by the old one in the chain)")

@@ -9,7 +9,9 @@ appends one entry per event:
   previous hash is 32 zero bytes);
 * ``signature`` = Ed25519 over ``hash`` with the server's audit key, named by ``key_id`` (the
   first 16 hex digits of SHA-256 of the raw public key).  A new key is announced by an
-  ``audit-key`` event in the chain, signed with it.
+  ``audit-key`` event in the chain; after a rotation (:meth:`AuditChain.rotate`) the announcement
+  carries the old key's signature of the new one, and :func:`verify` trusts the new key only
+  through that endorsement.
 
 A party reads every entry (``GET /v1/audit``): those about itself (or everyone) with the event,
 the others redacted to seq, previous hash, digest, hash and signature - enough to verify the
@@ -30,7 +32,7 @@ from typing import Any
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from sqlalchemy import Connection, Engine, insert, select
 
 from skypact.service import events
@@ -73,6 +75,26 @@ class AuditChain:
         self.public = self.key.public_key()
         self.key_id = key_id(self.public)
         self._announced = False
+
+    def rotate(self, key_file: Path | None = None) -> str:
+        """Sign from now on with a new key: chain what is pending with the old key, then record
+        the new public key endorsed by the old one (``endorsement`` = old key's signature of
+        ``skypact-audit-key:`` + the new raw public key).  Saves the new key to ``key_file``.
+        Returns the new key id."""
+        self.append_pending()
+        new = Ed25519PrivateKey.generate()
+        raw = new.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        endorsement = self.key.sign(b"skypact-audit-key:" + raw).hex()
+        old_id = self.key_id
+        self.key, self.public, self.key_id = new, new.public_key(), key_id(new.public_key())
+        with self.transaction() as conn:
+            events.record(conn, "audit-key", "skypact", [events.EVERYONE], self.key_id, **self.public_key(),
+                          endorsed_by=old_id, endorsement=endorsement)
+        self._announced = True
+        if key_file is not None:
+            _save(key_file, new)
+        self.append_pending()
+        return self.key_id
 
     def public_key(self) -> dict[str, str]:
         """What a party needs to check signatures: the key id and the raw public key (hex)."""
@@ -161,7 +183,7 @@ def verify(entries: Iterable[dict[str, Any]], keys: dict[str, bytes],
         if entry_hash(seq, prev, e["digest"]) != e["hash"]:
             return Problem(seq, "its hash does not match its seq, previous hash and digest")
         if ev is not None and ev["kind"] == "audit-key":
-            trusted.setdefault(ev["data"]["key_id"], bytes.fromhex(ev["data"]["public_key"]))
+            _trust_announced(trusted, ev["data"])
         raw = trusted.get(e["key_id"])
         if raw is None:
             return Problem(seq, f"it is signed with an unknown key {e['key_id']}")
@@ -179,14 +201,31 @@ def verify(entries: Iterable[dict[str, Any]], keys: dict[str, bytes],
     return None
 
 
-def _load_or_create(path: Path) -> Ed25519PrivateKey:
-    """The server's audit key, created on first use (raw 32 bytes, hex, mode 600)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = Ed25519PrivateKey.generate()
-        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+def _trust_announced(trusted: dict[str, bytes], data: dict[str, Any]) -> None:
+    """Trust a key the chain announces when a trusted key endorsed it (a first key, announced
+    without endorsement, is trusted only by whoever already trusts it)."""
+    raw = bytes.fromhex(data["public_key"])
+    old = trusted.get(data.get("endorsed_by") or "")
+    if old is None or data["key_id"] in trusted:
+        return
+    try:
+        Ed25519PublicKey.from_public_bytes(old).verify(bytes.fromhex(data["endorsement"]), b"skypact-audit-key:" + raw)
+    except (InvalidSignature, ValueError, KeyError):
+        return
+    trusted[data["key_id"]] = raw
 
-        path.write_text(key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex())
-        path.chmod(0o600)
+
+def _save(path: Path, key: Ed25519PrivateKey) -> None:
+    """Raw 32 bytes, hex, mode 600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex())
+    path.chmod(0o600)
+
+
+def _load_or_create(path: Path) -> Ed25519PrivateKey:
+    """The server's audit key, created on first use."""
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        _save(path, key)
         return key
     return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(path.read_text().strip()))

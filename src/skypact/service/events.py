@@ -46,6 +46,7 @@ TEXTS: dict[str, str] = {
     "emergency-declared": N_("EMERGENCY: party {party} declared an emergency for flight {plan}; until it ends, "
                              "this flight has precedence over every other plan. Reason: {reason}"),
     "emergency-ended": N_("the emergency of flight {plan} ({party}) has ended"),
+    "notification-sent": N_("notification {id} ({type}) was sent to {party}"),
     "notification-acknowledged": N_("notification {id} was acknowledged by {by}"),
     "party-silent": N_("party {party} has gone silent"),
     "audit-key": N_("the audit chain is signed from here on with key {key_id}"),

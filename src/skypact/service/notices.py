@@ -67,9 +67,12 @@ class Notices:
         at = time.time() if now is None else now
         text = {lang: asdict(render_notification(kind, fields, lang, units)) for lang in LANGS}
         due = at + self._settings(conn, party)[0] if t.ack else None
-        conn.execute(_INSERT, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
-                               "subject": subject, "fields": fields, "text": text, "ack_due": due,
-                               "ack_at": None, "ack_by": None, "escalated": False, "delivered_at": None})
+        key = conn.execute(_INSERT, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
+                                     "subject": subject, "fields": fields, "text": text, "ack_due": due,
+                                     "ack_at": None, "ack_by": None, "escalated": False,
+                                     "delivered_at": None}).inserted_primary_key
+        nid = key[0] if key else None
+        events.record(conn, "notification-sent", "skypact", [party], subject, id=nid, type=kind, party=party)
 
     def to_all(self, conn: Connection, kind: str, subject: str = "", /, **fields: Any) -> None:
         """``kind`` to every party."""
