@@ -22,6 +22,7 @@ bad entry; a saved head (seq and hash, signed) later proves whether the history 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -75,6 +76,7 @@ class AuditChain:
         self.public = self.key.public_key()
         self.key_id = key_id(self.public)
         self._announced = False
+        self._appending = threading.Lock()
 
     def rotate(self, key_file: Path | None = None) -> str:
         """Sign from now on with a new key: chain what is pending with the old key, then record
@@ -102,29 +104,38 @@ class AuditChain:
                 "public_key": self.public.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()}
 
     def append_pending(self) -> int:
-        """Chain every event not chained yet, in seq order; how many entries were appended."""
-        with self.transaction() as conn:
+        """Chain every event not chained yet, in seq order; how many entries were appended.
+
+        Only this appender writes audit rows, so the entries are computed and signed outside the
+        write transaction (which other writers wait for) and inserted in one batch."""
+        with self._appending:
             if not self._announced:
-                known = conn.execute(select(event_rows.c.seq).where(
-                    (event_rows.c.kind == "audit-key") & (event_rows.c.subject == self.key_id))).first()
-                if known is None:
-                    events.record(conn, "audit-key", "skypact", [events.EVERYONE], self.key_id,
-                                  **self.public_key())
+                with self.transaction() as conn:
+                    known = conn.execute(select(event_rows.c.seq).where(
+                        (event_rows.c.kind == "audit-key") & (event_rows.c.subject == self.key_id))).first()
+                    if known is None:
+                        events.record(conn, "audit-key", "skypact", [events.EVERYONE], self.key_id,
+                                      **self.public_key())
                 self._announced = True
-            last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
+            with self.engine.connect() as conn:
+                last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
+                pending = conn.execute(select(event_rows).where(event_rows.c.seq.not_in(select(audit.c.event_seq)))
+                                       .order_by(event_rows.c.seq)).all()
+            if not pending:
+                return 0
             seq, prev = (last.seq, last.hash) if last else (0, ZERO.hex())
-            chained = select(audit.c.event_seq)
-            pending = conn.execute(select(event_rows).where(event_rows.c.seq.not_in(chained))
-                                   .order_by(event_rows.c.seq)).all()
+            rows = []
             for r in pending:
                 seq += 1
                 digest = event_digest(_event_doc(r))
                 h = entry_hash(seq, prev, digest)
-                sig = self.key.sign(bytes.fromhex(h)).hex()
-                conn.execute(insert(audit).values(seq=seq, event_seq=r.seq, prev_hash=prev, digest=digest, hash=h,
-                                                  signature=sig, key_id=self.key_id, at=time.time()))
+                rows.append({"seq": seq, "event_seq": r.seq, "prev_hash": prev, "digest": digest, "hash": h,
+                             "signature": self.key.sign(bytes.fromhex(h)).hex(), "key_id": self.key_id,
+                             "at": time.time()})
                 prev = h
-        return len(pending)
+            with self.transaction() as conn:
+                conn.execute(insert(audit), rows)
+            return len(rows)
 
     def entries(self, party: str | None, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
         """Entries after ``after``: with the event when it concerns ``party`` (None: every event,
