@@ -18,7 +18,7 @@ from skypact.strategic.resolve import Resolution
 from skypact.units import FT, NM
 
 __all__ = ["UnitSystem", "conflict_dict", "conflict_text", "csv_header", "csv_row", "fmt_distance", "fmt_latlon",
-           "fmt_number", "resolution_text", "rfc3339"]
+           "fmt_number", "resolution_dict", "resolution_text", "rfc3339"]
 
 UnitSystem = Literal["aviation", "metric"]
 
@@ -97,6 +97,12 @@ def resolution_text(r: Resolution, lang: Lang, units: UnitSystem = "aviation") -
     sep = render(N_(" or "), lang)
     return render(N_("{plan}: to clear every conflict, {options}"), lang,
                   {"plan": r.plan, "options": sep.join(parts)})
+
+
+def resolution_dict(r: Resolution) -> dict[str, Any]:
+    """Suggestions for one plan as JSON-ready data (the text is added by who needs it)."""
+    return {"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
+            "new_level_ft": r.new_level_ft}
 
 
 def conflict_dict(c: Conflict, langs: Sequence[Lang] = ("en", "ru"), units: UnitSystem = "aviation") -> dict[str, Any]:

@@ -30,7 +30,7 @@ def _get(url: str, path: str, token: str | None) -> Any:
 def _chain(db: str | None, url: str | None, token: str | None) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
     """Every entry, and the keys to trust at the start (the service's published key)."""
     if db is not None:
-        from skypact.service.audit import AuditChain
+        from skypact.service.audit import AuditChain, first_keys
         from skypact.store.db import connect
 
         engine = connect(db)
@@ -41,23 +41,17 @@ def _chain(db: str | None, url: str | None, token: str | None) -> tuple[list[dic
                 entries += page
         finally:
             engine.dispose()
-        # the server's own tool trusts the first keys its chain announces; a rotated key must be endorsed
-        # (a party anchors on the published key instead)
-        first = {e["event"]["data"]["key_id"]: bytes.fromhex(e["event"]["data"]["public_key"])
-                 for e in entries if e["event"]["kind"] == "audit-key" and not e["event"]["data"].get("endorsed_by")}
-        return entries, first
+        return entries, first_keys(entries)  # the server's own tool trusts its chain's first keys
     if url is None:
         raise typer.BadParameter("give --db URL or --url URL --token T")
+    from skypact.service.audit import first_keys
+
     key = _get(url, "/.well-known/skypact-audit-key", None)
     entries = []
     while page := _get(url, f"/v1/audit?after={entries[-1]['seq'] if entries else 0}", token):
         entries += page
-    trusted = {key["key_id"]: bytes.fromhex(key["public_key"])}
-    # keys announced first in the chain (before any rotation) are trusted as the server's own
-    trusted |= {e["event"]["data"]["key_id"]: bytes.fromhex(e["event"]["data"]["public_key"])
-                for e in entries if "event" in e and e["event"]["kind"] == "audit-key"
-                and not e["event"]["data"].get("endorsed_by")}
-    return entries, trusted
+    # the published key, and the keys the chain announced before any rotation
+    return entries, {key["key_id"]: bytes.fromhex(key["public_key"])} | first_keys(entries)
 
 
 @audit_app.command("verify")

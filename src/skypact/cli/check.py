@@ -117,8 +117,7 @@ def check(
     if fmt is OutFormat.json:
         doc = {
             "conflicts": [report.conflict_dict(c, langs, units.value) for c in conflicts],
-            "resolutions": [{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
-                             "new_level_ft": r.new_level_ft,
+            "resolutions": [{**report.resolution_dict(r),
                              "text": {lg: report.resolution_text(r, lg, units.value) for lg in langs}}
                             for r in resolutions],
         }

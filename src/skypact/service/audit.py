@@ -59,10 +59,19 @@ def key_id(public: Ed25519PublicKey) -> str:
     return hashlib.sha256(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()[:16]
 
 
-def _event_doc(r: Any) -> dict[str, Any]:
-    """The event as chained: every stored field, times as given."""
-    return {"seq": r.seq, "at": r.at, "kind": r.kind, "actor": r.actor, "audience": r.audience,
-            "subject": r.subject, "data": r.data}
+def _event_doc(r: Any, seq: int | None = None, at: float | None = None) -> dict[str, Any]:
+    """The event as chained: every stored field, times as given (``seq``/``at``: the event's,
+    when ``r`` is a row joined with its audit entry, whose own seq and at take those names)."""
+    return {"seq": r.seq if seq is None else seq, "at": r.at if at is None else at, "kind": r.kind,
+            "actor": r.actor, "audience": r.audience, "subject": r.subject, "data": r.data}
+
+
+def first_keys(entries: Iterable[dict[str, Any]]) -> dict[str, bytes]:
+    """Keys the chain announces without endorsement (the server's first keys), by key id; keys
+    after a rotation are trusted by :func:`verify` only through the old key's endorsement."""
+    return {e["event"]["data"]["key_id"]: bytes.fromhex(e["event"]["data"]["public_key"])
+            for e in entries if "event" in e and e["event"]["kind"] == "audit-key"
+            and not e["event"]["data"].get("endorsed_by")}
 
 
 class AuditChain:
@@ -150,8 +159,7 @@ class AuditChain:
             e = {"seq": r.seq, "prev_hash": r.prev_hash, "digest": r.digest, "hash": r.hash,
                  "signature": r.signature, "key_id": r.key_id}
             if party is None or party in r.audience or events.EVERYONE in r.audience:
-                e["event"] = {"seq": r.event_seq, "at": r.ev_at, "kind": r.kind, "actor": r.actor,
-                              "audience": r.audience, "subject": r.subject, "data": r.data}
+                e["event"] = _event_doc(r, r.event_seq, r.ev_at)
             out.append(e)
         return out
 

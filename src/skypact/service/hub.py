@@ -34,7 +34,7 @@ from skypact.i18n import LANGS, N_
 from skypact.minima import MinimaTable
 from skypact.plans.model import FlightPlan, ReservedVolume
 from skypact.plans.validate import validate_plan, validate_volume
-from skypact.report import conflict_dict, plans_to_resolve
+from skypact.report import conflict_dict, plans_to_resolve, resolution_dict
 from skypact.service import events
 from skypact.service.areas import AreaLocks, Entry, LiveSet
 from skypact.service.audit import AuditChain
@@ -196,7 +196,8 @@ class Hub(Parties):
         entry = self.live.entry(item)
         old = self.live.get(item.id) if if_version is not None else None
         with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
-            with self._transaction() as conn:
+            # a dry run only reads: it must not queue behind (or hold up) the writers
+            with self.engine.connect() if dry_run else self._transaction() as conn:
                 if request_key is not None:
                     seen = conn.execute(Q.REQUEST, {"party": who.party, "key": request_key}).first()
                     if seen is not None:
@@ -254,9 +255,7 @@ class Hub(Parties):
             found = st.probe(item, tr=entry.tr)
             prio = {e.id: e.priority for e in near} | {item.id: entry.priority}
             if item.id in plans_to_resolve(found, prio):
-                r = suggest(st, item, max_delay_s=self.max_delay_s, tr=entry.tr)
-                res = [{"plan": r.plan, "delay_s": r.delay_s, "level_change_ft": r.level_change_ft,
-                        "new_level_ft": r.new_level_ft}]
+                res = [resolution_dict(suggest(st, item, max_delay_s=self.max_delay_s, tr=entry.tr))]
         else:
             found = st.probe_volume(item)
         ref = {"id": item.id, "party": item.party, "state": "Proposed", "version": version, "extents": extents(item)}

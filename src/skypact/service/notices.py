@@ -31,6 +31,7 @@ from skypact.i18n import LANGS, N_
 from skypact.notify import TYPES, render_notification
 from skypact.notify.catalogue import Units
 from skypact.service import events
+from skypact.service.parties import require_party
 from skypact.store.tables import notice_rules, notifications, parties, party_settings
 
 __all__ = ["DEFAULT_ACK_S", "Notices"]
@@ -132,8 +133,7 @@ class Notices:
         """Set a party's acknowledgement time, escalation contacts and webhook (None: unchanged;
         an empty URL removes the webhook)."""
         with self.transaction() as conn:
-            if conn.execute(select(parties.c.id).where(parties.c.id == party)).first() is None:
-                raise NotFoundError(N_("no party {party}"), party=party)
+            require_party(conn, party)
             timeout, old = self._settings(conn, party)
             row: dict[str, Any] = {"ack_timeout_s": ack_timeout_s if ack_timeout_s is not None else timeout,
                                    "escalation_contacts": contacts if contacts is not None else old}
@@ -154,8 +154,7 @@ class Notices:
         lo, hi = sorted((a, b))
         with self.transaction() as conn:
             for p in (lo, hi):
-                if conn.execute(select(parties.c.id).where(parties.c.id == p)).first() is None:
-                    raise NotFoundError(N_("no party {party}"), party=p)
+                require_party(conn, p)
             conn.execute(delete(notice_rules).where((notice_rules.c.party_a == lo) & (notice_rules.c.party_b == hi)))
             conn.execute(insert(notice_rules).values(party_a=lo, party_b=hi, plan_notice_s=plan_notice_s,
                                                      volume_notice_s=volume_notice_s))

@@ -14,7 +14,7 @@ from skypact.service.auth import Principal, hash_secret, issue_token, new_creden
 from skypact.store.queries import KEY_STATE
 from skypact.store.tables import credentials, parties, subjects
 
-__all__ = ["Parties"]
+__all__ = ["Parties", "require_party"]
 
 ADMIN = "admin"
 
@@ -68,7 +68,7 @@ class Parties:
         """A new credential for ``party``; every earlier one of that role is revoked."""
         key_id, secret = new_credential()
         with self.engine.begin() as conn:
-            self._party_exists(conn, party)
+            require_party(conn, party)
             old = conn.execute(select(credentials.c.key_id).where(
                 (credentials.c.party == party) & (credentials.c.role == role) & ~credentials.c.revoked)).scalars()
             for kid in list(old):
@@ -80,14 +80,14 @@ class Parties:
     def suspend(self, party: str) -> None:
         """Suspend a party: its tokens stop working; its plans stay live and checked."""
         with self.engine.begin() as conn:
-            self._party_exists(conn, party)
+            require_party(conn, party)
             conn.execute(update(parties).where(parties.c.id == party).values(suspended=True))
             events.record(conn, "party-suspended", ADMIN, [events.EVERYONE], party=party)
 
     def map_subject(self, sub: str, party: str, role: str = "operator") -> None:
         """Let tokens of a trusted outside issuer with subject ``sub`` act for ``party``."""
         with self.engine.begin() as conn:
-            self._party_exists(conn, party)
+            require_party(conn, party)
             conn.execute(delete(subjects).where(subjects.c.sub == sub))
             conn.execute(insert(subjects).values(sub=sub, party=party, role=role))
             events.record(conn, "subject-mapped", ADMIN, [party], sub=sub, party=party, role=role)
@@ -108,7 +108,8 @@ class Parties:
         if row is None or row.revoked or row.suspended:
             raise AuthError(N_("unknown or revoked credentials"))
 
-    @staticmethod
-    def _party_exists(conn: Connection, party: str) -> None:
-        if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
-            raise NotFoundError(N_("no party {party}"), party=party)
+
+def require_party(conn: Connection, party: str) -> None:
+    """Refuse a party that does not exist (404, EN and RU)."""
+    if not conn.execute(select(parties.c.id).where(parties.c.id == party)).first():
+        raise NotFoundError(N_("no party {party}"), party=party)
