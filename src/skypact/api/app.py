@@ -178,7 +178,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     outside = [OutsideIssuer(path.read_bytes(), aud) for path, aud in s.outside_issuers]
 
-    def principal(cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    async def principal(cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+        # async: checking a token takes ~0.1 ms, less than a round trip to the thread pool
         if cred is None:
             raise AuthError(N_("a bearer token is required"))
         try:

@@ -2,11 +2,15 @@
 airspace in the same transaction.
 
 Filing (a plan or a volume): validate it; take the locks of the area and hours it covers
-(:mod:`skypact.service.areas`); in one transaction check it with the strategic engine against
-every live plan and volume it could conflict with, store it, its conflicts and the events of
-the change (:mod:`skypact.service.events`), and answer with the conflicts and, for a plan that
-should move, resolution suggestions.  The live set is updated after the commit, under the same
-locks.  A dry run does the same and stores nothing.  Ended plans and volumes leave the live set.
+(:mod:`skypact.service.areas`); check it with the strategic engine against every live plan and
+volume it could conflict with; in one transaction store it, its conflicts and the events of the
+change (:mod:`skypact.service.events`); answer with the conflicts and, for a plan that should
+move, resolution suggestions.  Check and store are one atomic step because every write that
+could change the check's outcome (a filing, update, state change or deletion in the same area
+and hours, or of the same item) holds the same locks until its own commit and the update of the
+live set; only the storing needs the database's write transaction, so on SQLite (one writer at a
+time) the engine's work of one write overlaps the commit of another.  A dry run does the same
+and stores nothing.  Ended plans and volumes leave the live set.
 
 Priority: a plan's declared priority is capped by its party's ``max_priority``.  The emergency
 override lifts one live plan above every other (:data:`EMERGENCY_PRIORITY`); declaring and
@@ -196,8 +200,10 @@ class Hub(Parties):
         entry = self.live.entry(item)
         old = self.live.get(item.id) if if_version is not None else None
         with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
-            # a dry run only reads: it must not queue behind (or hold up) the writers
-            with self.engine.connect() if dry_run else self._transaction() as conn:
+            # Under the area locks nothing that could conflict with the item, nor the item itself,
+            # changes: its admission and check read outside the write transaction (a dry run never
+            # queues behind, or holds up, the writers), and the transaction only stores the outcome.
+            with self.engine.connect() as conn:
                 if request_key is not None:
                     seen = conn.execute(Q.REQUEST, {"party": who.party, "key": request_key}).first()
                     if seen is not None:
@@ -206,9 +212,10 @@ class Hub(Parties):
                                              key=request_key)
                         return FilingResult(**seen.response, stored=True)
                 entry, version = self._admit(conn, who, kind, item, entry, if_version)
-                result, found = self._check(kind, item, entry, version, body, dry_run)
-                if dry_run:
-                    return result
+            result, found = self._check(kind, item, entry, version, body, dry_run)
+            if dry_run:
+                return result
+            with self._transaction() as conn:
                 self._store(conn, who, kind, item, entry, version, body, result, found)
                 if request_key is not None:
                     conn.execute(Q.INSERT["requests"], {
