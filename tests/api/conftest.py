@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from skypact.api.app import create_app
 from skypact.service.hub import Hub
 from skypact.store.db import connect
-from skypact.store.postgres import postgres_server
 
 CYR = re.compile("[а-яА-Я]")
 
@@ -39,27 +38,25 @@ def problem(r: Any, status: int) -> dict[str, Any]:
     return dict(d)
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str | None]:
-    with postgres_server() as url:
-        yield url
+def fresh_url(store: str, tmp_path: Path, pg_url: str | None) -> str:
+    """An empty store of kind ``store`` (a new SQLite file, or the test PostgreSQL emptied)."""
+    if store == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite'}"
+    if pg_url is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required in CI")
+        pytest.skip("no PostgreSQL server could be started (see the printed reason)")
+    reset = connect(pg_url)
+    from skypact.store.tables import metadata
+
+    metadata.drop_all(reset)
+    reset.dispose()
+    return pg_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> dict[str, Any]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    else:
-        if pg_url is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail("PostgreSQL is required in CI")
-            pytest.skip("no PostgreSQL server could be started (see the printed reason)")
-        url = pg_url
-        reset = connect(url)
-        from skypact.store.tables import metadata
-
-        metadata.drop_all(reset)
-        reset.dispose()
+def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> Iterator[dict[str, Any]]:
+    url = fresh_url(request.param, tmp_path, pg_url)
     hub = Hub(connect(url), b"k" * 32)
     app = create_app(hub=hub)
     client = TestClient(app)
@@ -71,7 +68,9 @@ def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> d
     kid, secret = hub.add_party("V", role="viewer")
     heads["V"] = {"Authorization": "Bearer " + client.post("/v1/token", json={"key_id": kid, "secret": secret})
                   .json()["access_token"]}
-    return {"client": client, "h": heads, "app": app, "hub": hub}
+    yield {"client": client, "h": heads, "app": app, "hub": hub}
+    client.close()
+    hub.engine.dispose()
 
 
 @pytest.fixture()

@@ -4,7 +4,9 @@ an emergency, delete), each request with the token of one of two parties.  No an
 5xx; every refusal must be problem+json with English and Russian text.
 
 The store is seeded with a plan and a volume of each party, so reads, changes and cross-party
-attempts meet real items as well as missing ones.
+attempts meet real items as well as missing ones.  The F3548 operations (``/dss/v1``) are called
+with RS256 tokens of an outside issuer (subjects uss1 and uss2, every UTM scope); their refusals
+must be the standard's ``ErrorResponse`` with English and Russian text.
 """
 
 from __future__ import annotations
@@ -12,41 +14,70 @@ from __future__ import annotations
 import tempfile
 import zlib
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import schemathesis
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import delete
 
 from skypact.api.app import create_app
+from skypact.config import Settings
 from skypact.service.areas import LiveSet
 from skypact.service.auth import Principal
 from skypact.service.hub import Hub
 from skypact.store.db import connect
-from skypact.store.tables import audit, conflicts, emergencies, events, notifications, plans, requests, volumes
+from skypact.store.tables import (
+    audit,
+    conflicts,
+    dss_availability,
+    dss_entities,
+    dss_subscriptions,
+    emergencies,
+    events,
+    notifications,
+    plans,
+    requests,
+    volumes,
+)
 from tests.api.conftest import CYR
 from tests.api.test_volumes_api import A1, AV1, B1, BV1
 from tests.builders import T0
+from tests.dss.conftest import AUD, mint
 
 CHECKED = settings(max_examples=100, deadline=None, derandomize=True,
                    suppress_health_check=list(HealthCheck))
 
 
-def _service() -> tuple[Hub, list[str]]:
-    hub = Hub(connect(f"sqlite:///{tempfile.mkdtemp(prefix='skypact-fuzz-')}/db.sqlite"), b"k" * 32)
-    tokens = []
-    for party, prio in (("A", 3), ("B", 0)):
+_ISSUER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+_UTM = ("utm.strategic_coordination", "utm.conformance_monitoring_sa", "utm.constraint_management",
+        "utm.constraint_processing", "utm.availability_arbitration")
+
+
+def _service() -> tuple[Hub, list[str], list[str], Settings]:
+    tmp = Path(tempfile.mkdtemp(prefix="skypact-fuzz-"))
+    hub = Hub(connect(f"sqlite:///{tmp}/db.sqlite"), b"k" * 32)
+    tokens, outside = [], []
+    for party, prio, sub in (("A", 3, "uss1"), ("B", 0, "uss2")):
         kid, secret = hub.add_party(party, max_priority=prio)
         tokens.append(hub.token(kid, secret, ttl_s=24 * 3600))
+        hub.map_subject(sub, party)
+        outside.append(mint(_ISSUER, sub, *_UTM)["Authorization"].removeprefix("Bearer "))
+    pem = tmp / "issuer.pem"
+    pem.write_bytes(_ISSUER.public_key().public_bytes(serialization.Encoding.PEM,
+                                                      serialization.PublicFormat.SubjectPublicKeyInfo))
     _seed(hub)
-    return hub, tokens
+    return hub, tokens, outside, Settings(db_url=f"sqlite:///{tmp}/db.sqlite", outside_issuers=((pem, AUD),))
 
 
 def _seed(hub: Hub) -> None:
     """Back to the seeded airspace: a plan and a volume of each party, nothing else."""
     with hub.engine.begin() as conn:
-        for table in (audit, conflicts, emergencies, events, requests, plans, volumes, notifications):
+        for table in (audit, conflicts, emergencies, events, requests, plans, volumes, notifications, dss_entities,
+                      dss_subscriptions, dss_availability):
             conn.execute(delete(table))
     hub.live = LiveSet(hub.settings)
     hub.file_plan(Principal("A", "operator"), A1)
@@ -55,9 +86,9 @@ def _seed(hub: Hub) -> None:
     hub.file_volume(Principal("B", "operator"), BV1)
 
 
-HUB, TOKENS = _service()
+HUB, TOKENS, OUTSIDE, SETTINGS = _service()
 # the stream stays open by design (it has its own tests); everything else is fuzzed
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(hub=HUB)).exclude(
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(SETTINGS, hub=HUB)).exclude(
     path="/v1/notifications/stream")
 _FILINGS = {"POST /v1/plans": "plan", "POST /v1/check": "plan", "POST /v1/volumes": "volume",
             "POST /v1/check/volume": "volume"}
@@ -88,16 +119,23 @@ def map_body(context: Any, body: Any) -> Any:
 
 def _token(case: Any) -> str:
     """The token of the party a filing names (a valid one then succeeds), else one of the two
-    chosen from the request itself (the same request always goes with the same party)."""
+    chosen from the request itself (the same request always goes with the same party); an
+    outside RS256 token for the F3548 operations."""
     party = case.body.get("party") if isinstance(case.body, dict) else None
+    pick = TOKENS
+    if case.operation.path.startswith("/dss/"):
+        pick, party = OUTSIDE, None
     if party in ("A", "B"):
-        return TOKENS["AB".index(party)]
-    return TOKENS[zlib.crc32(repr((case.operation.label, case.path_parameters, case.query)).encode()) % 2]
+        return pick["AB".index(party)]
+    return pick[zlib.crc32(repr((case.operation.label, case.path_parameters, case.query)).encode()) % 2]
 
 
 def _validate(response: Any, case: Any) -> None:
     case.validate_response(response, checks=[not_a_server_error])
-    if response.status_code >= 400:
+    if response.status_code >= 400 and case.operation.path.startswith("/dss/"):
+        message = response.json()["message"]  # F3548 ErrorResponse: English / Russian
+        assert message and CYR.search(message), response.text
+    elif response.status_code >= 400:
         assert response.headers["content-type"][0].startswith("application/problem+json"), response.text
         detail = response.json()["detail"]
         assert detail["en"] and CYR.search(detail["ru"]), response.text

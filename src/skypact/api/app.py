@@ -41,6 +41,8 @@ from starlette.exceptions import HTTPException
 from skypact.api.limits import BodyLimit
 from skypact.api.problems import handle_http, handle_skypact, handle_validation
 from skypact.config import Settings
+from skypact.dss.routes import add_routes as add_dss_routes
+from skypact.dss.service import Dss
 from skypact.errors import AuthError, SkypactError, StateError
 from skypact.i18n import N_
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
@@ -177,6 +179,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.add_middleware(BodyLimit, limit=s.max_body_bytes)
 
     outside = [OutsideIssuer(path.read_bytes(), aud) for path, aud in s.outside_issuers]
+    app.state.dss = Dss(the_hub)
+    add_dss_routes(app, app.state.dss, outside)
 
     async def principal(cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
         # async: checking a token takes ~0.1 ms, less than a round trip to the thread pool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,9 +10,23 @@ import typer
 
 from skypact.cli.common import fail, out
 from skypact.errors import SkypactError
+from skypact.i18n import N_, render
 
 if TYPE_CHECKING:
     from skypact.service.parties import Parties
+
+#: SHA-256 of the InterUSS conformance suite's test public key (its private half is published)
+INTERUSS_TEST_KEY_SHA256 = "052e5eecc635ee478611a2cb0ef6a09033f7edae5296627dbf42fd2f46a2a690"
+TEST_KEY_WARNING = N_("{file} is the InterUSS test key, whose private half is public: anyone can sign tokens "
+                      "it accepts. Use it for conformance tests only.")
+
+
+
+def interuss_key_warnings(keys: list[Path]) -> list[str]:
+    """A warning (EN and RU) for each key file that is the InterUSS test key."""
+    return [f"{render(TEST_KEY_WARNING, 'en', {'file': p})}\n{render(TEST_KEY_WARNING, 'ru', {'file': p})}"
+            for p in keys if hashlib.sha256(p.read_bytes()).hexdigest() == INTERUSS_TEST_KEY_SHA256]
+
 
 admin_app = typer.Typer(help="Manage parties and credentials (works on the store directly).", no_args_is_help=True)
 
@@ -38,6 +53,8 @@ def serve(
     keys, auds = auth_public_key or [], auth_audience or []
     if len(keys) != len(auds):
         raise typer.BadParameter("give one --auth-audience for each --auth-public-key")
+    for warning in interuss_key_warnings(keys):
+        out.print(f"[yellow]{warning}[/yellow]")
     settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, strict=True)))
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 

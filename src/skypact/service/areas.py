@@ -123,6 +123,11 @@ class LiveSet:
     def get(self, entity_id: str) -> Entry | None:
         return self._entries.get(entity_id)
 
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        """Ids of the live entries that start with ``prefix`` (the pieces of an F3548 entity)."""
+        with self._guard:
+            return sorted(k for k in self._entries if k.startswith(prefix))
+
     def put(self, e: Entry) -> None:
         with self._guard:
             self._drop(e.id)

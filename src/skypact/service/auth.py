@@ -18,6 +18,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
@@ -31,6 +32,7 @@ __all__ = [
     "hash_secret",
     "issue_token",
     "new_credential",
+    "outside_claims",
     "verify_outside",
     "verify_secret",
     "verify_token",
@@ -102,8 +104,8 @@ class OutsideIssuer:
     audience: str
 
 
-def verify_outside(issuers: list[OutsideIssuer], token: str) -> str:
-    """The subject of a token signed by one of ``issuers`` for its audience.
+def outside_claims(issuers: list[OutsideIssuer], token: str) -> dict[str, Any]:
+    """The claims of a token signed by one of ``issuers`` for its audience, with a subject.
 
     Raises:
         AuthError: no issuer accepts the token.
@@ -115,5 +117,10 @@ def verify_outside(issuers: list[OutsideIssuer], token: str) -> str:
             continue
         sub = claims.get("sub")
         if isinstance(sub, str) and sub:
-            return sub
+            return dict(claims)
     raise AuthError(N_("the bearer token is invalid or expired"))
+
+
+def verify_outside(issuers: list[OutsideIssuer], token: str) -> str:
+    """The subject of a token signed by one of ``issuers`` for its audience."""
+    return str(outside_claims(issuers, token)["sub"])

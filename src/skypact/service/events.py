@@ -53,6 +53,17 @@ TEXTS: dict[str, str] = {
     "notice-late": N_("{party} gave less notice of {item} than agreed with {other_party}"),
     "party-back": N_("party {party} is taking part again"),
     "notification-escalated": N_("notification {id} to {party} was not acknowledged in time and was escalated"),
+    "oir-filed": N_("operational intent {id} was filed through F3548 by {manager}, version {version}"),
+    "oir-updated": N_("operational intent {id} was changed through F3548 by {manager}, version {version}"),
+    "oir-deleted": N_("operational intent {id} was deleted through F3548"),
+    "cr-filed": N_("constraint {id} was filed through F3548 by {manager}, version {version}"),
+    "cr-updated": N_("constraint {id} was changed through F3548 by {manager}, version {version}"),
+    "cr-deleted": N_("constraint {id} was deleted through F3548"),
+    "subscription-filed": N_("F3548 subscription {id} was created"),
+    "subscription-updated": N_("F3548 subscription {id} was changed"),
+    "subscription-deleted": N_("F3548 subscription {id} was deleted"),
+    "uss-availability": N_("USS {uss} is now {availability}"),
+    "dss-report": N_("{by} filed the F3548 error report {report_id}"),
 }
 
 

@@ -46,10 +46,10 @@ from skypact.service.auth import Principal
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
 from skypact.service.presence import Presence
-from skypact.service.views import Area, epoch, extents, view
+from skypact.service.views import Area, epoch, extents, f3548_view, view
 from skypact.service.webhooks import Webhooks
 from skypact.store import queries as Q
-from skypact.store.tables import conflicts, emergencies, plans, volumes
+from skypact.store.tables import conflicts, dss_entities, emergencies, plans, volumes
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.resolve import suggest
 from skypact.strategic.trajectory import concat_trajectories
@@ -84,16 +84,18 @@ class Kind:
     model: type[FlightPlan] | type[ReservedVolume]
     #: messages: not found, another party's, id taken, ended
     texts: tuple[str, str, str, str]
+    #: what F3548 calls such entities (``dss_entities.kind``): operational intents or constraints
+    f3548: str
 
 
 PLAN = Kind("plan", plans, TRANSITIONS, validate_plan, FlightPlan,
             (N_("no plan {id}"), N_("plan {id} belongs to another party"), N_("plan {id} exists already"),
-             N_("plan {id} has ended: file a new one")))
+             N_("plan {id} has ended: file a new one")), "oir")
 VOLUME = Kind("volume", volumes, {"Proposed": ("Accepted", "Ended"), "Accepted": ("Activated", "Ended"),
                                   "Activated": ("Ended",), "Ended": ()}, validate_volume, ReservedVolume,
               (N_("no reserved volume {id}"), N_("reserved volume {id} belongs to another party"),
                N_("the id {id} is taken by another plan or volume"),
-               N_("reserved volume {id} has ended: file a new one")))
+               N_("reserved volume {id} has ended: file a new one")), "cr")
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,9 @@ class Hub(Parties):
         current = conn.execute(Q.CURRENT[t.name], {"id": item.id}).first()
         if if_version is None:
             other = VOLUME if kind is PLAN else PLAN
-            if current is not None or conn.execute(Q.EXISTS[other.table.name], {"id": item.id}).first():
+            # a live entry of that id outside both tables is a piece of an F3548 entity (skypact.dss)
+            if current is not None or conn.execute(Q.EXISTS[other.table.name], {"id": item.id}).first() \
+                    or self.live.get(item.id) is not None:
                 raise StateError(kind.texts[2], id=item.id)
             return replace(entry, priority=self._priority(item, False)), 1
         current = _own(current, who, kind, item.id)
@@ -283,16 +287,7 @@ class Hub(Parties):
                       item.id, id=item.id, version=version, conflicts=len(found))
         start = item.start if isinstance(item, FlightPlan) else item.window.start
         self.notices.check_notice(conn, item.party, item.id, isinstance(item, FlightPlan), start.timestamp())
-        for c, d in zip(found, result.conflicts, strict=True):
-            conn.execute(Q.INSERT["conflicts"], {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
-            events.record(conn, "conflict-found", who.party, [c.party_a, c.party_b], item.id,
-                          **{k: v for k, v in d.items() if k != "text"}, a=c.a, b=c.b)
-            for own, own_party, other, other_party in ((c.a, c.party_a, c.b, c.party_b),
-                                                       (c.b, c.party_b, c.a, c.party_a)):
-                self.notices.send(conn, "conflict-predicted", own_party, own, callsign=self._callsign(own, item),
-                                  party=own_party, other=other, other_party=other_party, start=c.start, end=c.end,
-                                  time=c.closest_time, h_m=c.horizontal_m, v_m=c.vertical_m, lat=c.closest_lat,
-                                  lon=c.closest_lon)
+        self._record_conflicts(conn, who.party, item, found, result.conflicts)
         for r in result.resolutions:
             base = {"callsign": self._callsign(item.id, item), "party": item.party}
             if r["delay_s"] is not None:
@@ -302,6 +297,48 @@ class Hub(Parties):
                                   level_m=r["new_level_ft"] * FT, climb=r["level_change_ft"] > 0)
         now = {c.b if c.a == item.id else c.a for c in found}
         self._cleared(conn, who, item.id, {k: v for k, v in before.items() if k not in now}, item)
+
+    def _record_conflicts(self, conn: Connection, actor: str, item: Item, found: list[Any],
+                          records: list[dict[str, Any]]) -> None:
+        """Store the conflicts ``item`` was found in, record them and tell both parties."""
+        for c, d in zip(found, records, strict=True):
+            conn.execute(Q.INSERT["conflicts"], {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
+            events.record(conn, "conflict-found", actor, [c.party_a, c.party_b], item.id,
+                          **{k: v for k, v in d.items() if k != "text"}, a=c.a, b=c.b)
+            for own, own_party, other, other_party in ((c.a, c.party_a, c.b, c.party_b),
+                                                       (c.b, c.party_b, c.a, c.party_a)):
+                self.notices.send(conn, "conflict-predicted", own_party, own, callsign=self._callsign(own, item),
+                                  party=own_party, other=other, other_party=other_party, start=c.start, end=c.end,
+                                  time=c.closest_time, h_m=c.horizontal_m, v_m=c.vertical_m, lat=c.closest_lat,
+                                  lon=c.closest_lon)
+
+    def check_pieces(self, conn: Connection, actor: str, pieces: list[ReservedVolume], entries: list[Entry],
+                     gone: list[str]) -> int:
+        """skypact's own check of an entity filed through F3548 (:mod:`skypact.dss`): each extent
+        is a piece (a reserved volume ``{id}:{k}``) checked against the live airspace with the
+        minima; conflicts are stored and told like any other and never block the write.  ``gone``:
+        ids of the entity's earlier pieces, replaced by these.  The caller holds the area locks of
+        both and puts ``entries`` into the live set after the commit.  Returns the conflicts found."""
+        own = {p.id for p in pieces} | set(gone)
+        who = Principal(actor, "operator")
+        before = {pid: self._pairs(conn, pid) for pid in sorted(own)}
+        for pid in sorted(own):
+            conn.execute(Q.DELETE_CONFLICTS_OF, {"id": pid})
+        total = 0
+        for vol, entry in zip(pieces, entries, strict=True):
+            near = [e for e in self.live.candidates(entry) if e.id not in own]
+            flights = [e for e in near if isinstance(e.item, FlightPlan)]
+            st = Strategic([e.item for e in flights],  # type: ignore[misc]
+                           [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings,
+                           concat_trajectories([e.tr for e in flights if e.tr is not None]))
+            found = st.probe_volume(vol)
+            self._record_conflicts(conn, actor, vol, found, [conflict_dict(c) for c in found])
+            now = {c.b if c.a == vol.id else c.a for c in found}
+            self._cleared(conn, who, vol.id, {k: v for k, v in before.pop(vol.id, {}).items() if k not in now}, vol)
+            total += len(found)
+        for pid, pairs in before.items():  # pieces the entity no longer has
+            self._cleared(conn, who, pid, pairs)
+        return total
 
     def _pairs(self, conn: Connection, entity_id: str) -> dict[str, tuple[str, str]]:
         """The stored conflicts of ``entity_id``: other id -> (its own party, the other's party)."""
@@ -461,7 +498,11 @@ class Hub(Parties):
         with self.engine.connect() as conn:
             row = conn.execute(select(kind.table).where(kind.table.c.id == entity_id)).first()
             if row is None:
-                raise NotFoundError(kind.texts[0], id=entity_id)
+                d = dss_entities.c
+                row = conn.execute(select(dss_entities).where((d.id == entity_id) & (d.kind == kind.f3548))).first()
+                if row is None:
+                    raise NotFoundError(kind.texts[0], id=entity_id)
+                return f3548_view(row, who.party)
             return view(row, who.party, self._windows(conn, row, who.party))
 
     def query(self, who: Principal, kind: Kind, area: Area | None = None) -> list[dict[str, Any]]:
@@ -472,7 +513,12 @@ class Hub(Parties):
         with self.engine.connect() as conn:
             rows = conn.execute(select(t).where((t.c.t_start <= a.t_end) & (t.c.t_end >= a.t_start))
                                 .order_by(t.c.id)).all()
-            return [view(r, who.party, self._windows(conn, r, who.party)) for r in rows if a.meets(r.extents)]
+            out = [view(r, who.party, self._windows(conn, r, who.party)) for r in rows if a.meets(r.extents)]
+            d = dss_entities.c
+            rows = conn.execute(select(dss_entities).where((d.kind == kind.f3548) & (d.t_start <= a.t_end)
+                                                           & (d.t_end >= a.t_start))).all()
+            out += [f3548_view(r, who.party) for r in rows if a.meets(r.boxes)]
+            return sorted(out, key=lambda v: str(v["id"]))
 
     def events(self, who: Principal, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
         """The events addressed to the caller's party after ``after``."""

@@ -19,7 +19,7 @@ from skypact.geo.geodesy import geodesic_points
 from skypact.plans.model import Circle, FlightPlan, ReservedVolume
 from skypact.strategic.volumes import VolumeShape, outline_latlon
 
-__all__ = ["Area", "epoch", "extents", "view"]
+__all__ = ["Area", "epoch", "extents", "f3548_view", "view"]
 
 
 def extents(item: FlightPlan | ReservedVolume) -> list[dict[str, float]]:
@@ -93,6 +93,16 @@ def view(row: Any, reader: str, conflict_windows: list[tuple[float, float]]) -> 
     wps, ext = row.body["waypoints"], row.extents
     shown = {i for s, e in conflict_windows for i, x in enumerate(ext) if x["t_start"] < e and x["t_end"] > s}
     return {**ref, "conflicting_legs": [{"from": wps[i], "to": wps[i + 1]} for i in sorted(shown)]}
+
+
+def f3548_view(row: Any, reader: str) -> dict[str, Any]:
+    """An entity filed through F3548 (a ``dss_entities`` row) as ``reader`` may see it: a reference
+    (its extents as 4D boxes); its own party also sees the extents as filed and its base URL."""
+    ref = {"id": row.id, "party": row.party, "state": row.state, "version": row.version, "extents": row.boxes,
+           "source": "f3548"}
+    if row.party != reader:
+        return ref
+    return {**ref, "f3548": {"manager": row.manager, "uss_base_url": row.uss_base_url, "extents": row.extents}}
 
 
 def epoch(text: str) -> float:

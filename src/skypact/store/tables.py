@@ -7,14 +7,17 @@ committed change, written in the change's own transaction; the audit chain and n
 read it in ``seq`` order).  Version 5: notifications (rendered per recipient, with
 acknowledgement and escalation), party_settings (acknowledgement time, escalation contacts,
 webhook) and notice_rules (the advance notice two parties agreed).  Version 6: audit (the signed
-hash chain over the events, one entry per event).
+hash chain over the events, one entry per event).  Version 7: the ASTM F3548-21 entities
+(:mod:`skypact.dss`): dss_entities (operational intent and constraint references filed through
+``/dss/v1``: their F3548 fields and the extents as given), dss_subscriptions, and
+dss_availability (USS availability).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -148,7 +151,48 @@ audit = Table(
     Column("at", Float, nullable=False),
 )
 
+dss_entities = Table(
+    "dss_entities", metadata,
+    Column("id", String(64), primary_key=True),  # one id space with plans and volumes
+    Column("kind", String(4), nullable=False),  # "oir" or "cr"
+    Column("manager", String(255), nullable=False),  # the token subject
+    Column("party", String(64), ForeignKey("parties.id"), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("ovn", String(128), nullable=False),
+    Column("uss_base_url", String(2000), nullable=False),
+    Column("subscription_id", String(64), nullable=True),
+    Column("extents", JSON, nullable=False),  # the F3548 Volume4D list as given (known fields only)
+    Column("boxes", JSON, nullable=False),  # one 4D box per extent, as skypact's extents
+    Column("t_start", Float, nullable=False, index=True),
+    Column("t_end", Float, nullable=False, index=True),
+)
+
+dss_subscriptions = Table(
+    "dss_subscriptions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("manager", String(255), nullable=False, index=True),
+    Column("version", String(64), nullable=False),
+    Column("notification_index", Integer, nullable=False, default=0),
+    Column("uss_base_url", String(2000), nullable=False),
+    Column("notify_oi", Boolean, nullable=False),
+    Column("notify_c", Boolean, nullable=False),
+    Column("implicit", Boolean, nullable=False),
+    Column("area", JSON, nullable=False),  # Volume4D list (an implicit one: its intent's extents)
+    Column("boxes", JSON, nullable=False),
+    Column("t_start", Float, nullable=False),
+    Column("t_end", Float, nullable=False),
+)
+
+dss_availability = Table(
+    "dss_availability", metadata,
+    Column("uss", String(255), primary_key=True),
+    Column("availability", String(16), nullable=False),
+    Column("version", String(64), nullable=False),
+)
+
 #: the tables each schema version adds, in order
 VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
                                           3: (subjects,), 4: (volumes, emergencies, events),
-                                          5: (notifications, party_settings, notice_rules), 6: (audit,)}
+                                          5: (notifications, party_settings, notice_rules), 6: (audit,),
+                                          7: (dss_entities, dss_subscriptions, dss_availability)}
