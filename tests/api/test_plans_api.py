@@ -115,6 +115,10 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("GET", "/v1/notifications/stream"): (200, None),
     ("POST", "/v1/notifications/{notification_id}/ack"): (403, None),  # B cannot acknowledge A's
     ("POST", "/v1/heartbeat"): (200, None),  # a party speaks only for itself
+    ("POST", "/v1/tracks"): (200, {"tracks": [{"id": "A1", "time": "2026-06-01T08:00:00Z", "lat": 50.0, "lon": 1.0,
+                                               "alt_ft": 30000, "gs_kt": 450, "trk_deg": 0}]}),  # B's own A1
+    ("POST", "/tracks"): (200, {"tracks": [{"id": "A1", "time": "2026-06-01T08:00:00Z", "lat": 50.0, "lon": 1.0,
+                                            "alt_ft": 30000, "gs_kt": 450, "trk_deg": 0}]}),
     ("POST", "/v1/silence"): (200, None),
     ("GET", "/v1/audit"): (200, None),  # others' events redacted
     ("GET", "/audit"): (200, None),  # the same, at the address the audit issue names
@@ -161,6 +165,9 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
             continue
         if path.endswith("/stream"):
             assert "CX" not in r.text and all(f"N-{note_a}" not in x for x in r.text.splitlines())
+            continue
+        if path in ("/v1/tracks", "/tracks"):  # a report is always of the caller's own aircraft
+            assert r.json() == {"accepted": 1} and set(env["hub"].surveillance.picture.tracks) == {"B/A1"}
             continue
         seen = r.json() if isinstance(r.json(), list) else [r.json()]
         if path == "/v1/notifications":

@@ -43,6 +43,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "acknowledged": {"party": "AF-S", "who": "duty officer 2", "ref": "N-17", "time": T},
     "escalation": {"party": "AF-S", "ref": "N-17", "within_s": 30, "contacts": "AF-S duty chief, ATC-N"},
     "feed-lost": {"party": "AF-S", "time": T},
+    "plan-nonconforming": {"callsign": "NRD101", "party": "ATC-N", "plan": "N-101", "time": T, "h_m": 3.5 * NM,
+                           "v_m": 200 * FT, "delay_s": 150},
     "party-silent": {"party": "AF-S", "time": T},
     "notice-late": {"item": "AF-S-TSA1", "party": "AF-S", "other_party": "ATC-N", "given_s": 300, "required_s": 900,
                     "start": T + 300, "time": T},

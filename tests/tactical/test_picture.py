@@ -58,3 +58,33 @@ def test_older_reports_are_ignored() -> None:
     pic.ingest(_head_on(50.0))
     pic.ingest(_head_on(10.0))
     assert all(r.time == 50.0 for r in pic.tracks.values())
+
+
+def test_a_late_feed_gives_late_alerts_not_extrapolated_ones() -> None:
+    from skypact.geo.geodesy import GEOD
+    from skypact.tactical.picture import Change, PositionReport, TacticalPicture
+    from skypact.units import KT, NM
+
+    def rep(i: str, t: float, lat: float, lon: float, trk: float) -> PositionReport:
+        return PositionReport(i, i, t, lat, lon, 9000.0, 450 * KT, trk, 0.0)
+
+    # head-on, 34 NM apart at t = 0, closing at 900 kt: loss of separation at t = 116 s
+    lon_b, lat_b, _ = GEOD.fwd(10.0, 50.0, 90.0, 34 * NM)
+    pic = TacticalPicture(stale_after_s=1e9, coast_s=15.0)
+    for t in range(0, 91, 1):  # A reports every second; B's reports arrive 90 s late
+        lon_a, lat_a, _ = GEOD.fwd(10.0, 50.0, 90.0, 450 * KT * t)
+        pic.ingest([rep("A", float(t), float(lat_a), float(lon_a), 90.0)])
+        if t >= 90:
+            pic.ingest([rep("B", 0.0, float(lat_b), float(lon_b), 270.0)])
+        changes = pic.update(float(t))
+    # at t = 90 B's report of t = 0 is checked at t = 0 against where A was then: the conflict it
+    # shows, 116 s after t = 0, is 26 s away now (an alert within the 60 s warning time, tier 2)
+    new = [c for c in changes if c.change is Change.NEW]
+    assert len(new) == 1 and new[0].alert.tier == 2 and abs(new[0].alert.time_to_los - 26.0) < 2.0
+    # dead-reckoning B's 90 s old report instead would have given it 90 s earlier; with coast_s
+    # unlimited (the default) that is what happens
+    dr = TacticalPicture(stale_after_s=1e9)
+    dr.ingest([rep("A", 90.0, *GEOD.fwd(10.0, 50.0, 90.0, 450 * KT * 90)[1::-1], 90.0)])
+    dr.ingest([rep("B", 0.0, float(lat_b), float(lon_b), 270.0)])
+    (c,) = dr.update(90.0)
+    assert abs(c.alert.time_to_los - 26.0) < 2.0  # the same instant predicted, from extrapolation

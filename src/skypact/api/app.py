@@ -43,13 +43,14 @@ from skypact.api.problems import handle_http, handle_skypact, handle_validation
 from skypact.config import Settings
 from skypact.dss.routes import add_routes as add_dss_routes
 from skypact.dss.service import Dss
-from skypact.errors import AuthError, SkypactError, StateError
+from skypact.errors import AccessError, AuthError, SkypactError, StateError
 from skypact.i18n import N_
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
 from skypact.service.auth import OutsideIssuer, Principal, verify_outside, verify_token
 from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
 from skypact.service.views import Area
 from skypact.store.db import connect
+from skypact.units import FPM, FT, KT
 
 __all__ = ["create_app"]
 
@@ -69,6 +70,28 @@ class VolumeStateRequest(BaseModel):
 class EmergencyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(default="", max_length=500)
+
+
+class TrackReport(BaseModel):
+    """One of the caller's own aircraft, in aviation units."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")
+    time: AwareDatetime
+    lat: float = Field(ge=-90.0, le=90.0)
+    lon: float = Field(ge=-180.0, le=180.0)
+    alt_ft: float = Field(ge=-2000.0, le=100_000.0)
+    gs_kt: float = Field(ge=0.0, le=2000.0)
+    trk_deg: float = Field(ge=-360.0, le=360.0)
+    vs_fpm: float = Field(default=0.0, ge=-30_000.0, le=30_000.0)
+    callsign: str | None = Field(default=None, max_length=16)
+    plan: str | None = Field(default=None, max_length=64, description="the caller's plan this flight flies "
+                                                                        "(conformance monitoring)")
+
+
+class TrackBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tracks: list[TrackReport] = Field(min_length=1, max_length=5000)
 
 
 class TokenRequest(BaseModel):
@@ -160,7 +183,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         tasks = [asyncio.create_task(every(0.5, the_hub.audit.append_pending)),
                  asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
                  asyncio.create_task(every(1.0, the_hub.presence.check)),
-                 asyncio.create_task(every(0.2, the_hub.webhooks.deliver_once))]
+                 asyncio.create_task(every(0.2, the_hub.webhooks.deliver_once)),
+                 asyncio.create_task(every(1.0, the_hub.surveillance.cycle))]
         try:
             yield
         finally:
@@ -328,6 +352,19 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
         return StreamingResponse(_sse(request, the_hub, who.party, start, follow), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.post("/v1/tracks")
+    @app.post("/tracks", include_in_schema=False)  # the address the surveillance issue names
+    def report_tracks(body: TrackBatch, who: Who) -> dict[str, Any]:
+        """Report a batch of the caller's own aircraft to the live picture (alerts, reserved
+        volumes, conformance with their plans; see the README)."""
+        if "plans:write" not in who.scopes:
+            raise AccessError(N_("role {role} may not report tracks"), role=who.role)
+        n = the_hub.surveillance.report(who, [{
+            "id": t.id, "time": t.time.timestamp(), "lat": t.lat, "lon": t.lon, "alt_m": t.alt_ft * FT,
+            "gs_mps": t.gs_kt * KT, "trk_deg": t.trk_deg % 360.0, "vs_mps": t.vs_fpm * FPM, "callsign": t.callsign,
+            "plan": t.plan} for t in body.tracks])
+        return {"accepted": n}
 
     @app.post("/v1/heartbeat")
     def heartbeat(who: Who) -> dict[str, Any]:

@@ -10,8 +10,11 @@ from skypact.cli.check import check
 from skypact.cli.conflicts import conflicts
 from skypact.cli.daa import daa_alert
 from skypact.cli.demo import demo
+from skypact.cli.drill import drill_app
 from skypact.cli.files import convert, demo_data, schema, validate
+from skypact.cli.ingest import ingest
 from skypact.cli.notices import notices_app
+from skypact.cli.replay import replay
 from skypact.cli.serve import admin_app, serve
 
 app = typer.Typer(
@@ -29,12 +32,15 @@ app.command("schema")(schema)
 app.command("demo-data")(demo_data)
 app.command("daa-alert")(daa_alert)
 app.command("conflicts")(conflicts)
+app.command("replay")(replay)
+app.command("ingest")(ingest)
 app.add_typer(bench_app, name="bench")
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.add_typer(admin_app, name="admin")
 app.add_typer(notices_app, name="notices")
 app.add_typer(audit_app, name="audit")
+app.add_typer(drill_app, name="drill")
 
 
 def main() -> None:

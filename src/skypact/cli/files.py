@@ -84,12 +84,31 @@ def demo_data(
     out_dir: Annotated[Path, typer.Argument(help="Directory to write the sample into.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the background traffic.")] = 1,
     lang: Annotated[LangChoice, typer.Option("--lang", help="Language of the text.")] = LangChoice.both,
+    recording: Annotated[bool, typer.Option("--recording", help="Write instead a synthetic day of traffic, "
+                                            "recording.parquet (OpenSky / traffic columns).")] = False,
+    hours: Annotated[float, typer.Option("--hours", help="With --recording: hours of traffic.")] = 24.0,
+    airborne: Annotated[int, typer.Option("--airborne", help="With --recording: aircraft flying at once.")] = 3300,
+    interval: Annotated[float, typer.Option("--interval", help="With --recording: seconds between reports.")] = 10.0,
 ) -> None:
     """Write a reproducible two-party sample with known conflicts.
 
     Files: plans.json (plans), volumes.json (reserved volumes), sample.geojson (both),
-    plans.csv (plans as CSV waypoints).
+    plans.csv (plans as CSV waypoints).  With --recording: recording.parquet, a synthetic day of
+    traffic (24 h, 3,300 aircraft airborne at once by default), written as it is made.
     """
+    if recording:
+        from skypact.cli.common import progress
+        from skypact.surveillance.synthetic import write_day
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with progress(True) as bar:
+            task = bar.add_task(t(N_("writing {file}"), lang, file="recording.parquet"), total=1.0)
+            stats = write_day(out_dir / "recording.parquet", hours, airborne, interval, seed,
+                              lambda done, total: bar.update(task, completed=done / total))
+        out.print(t(N_("wrote {rows} reports of {flights} flights ({least}-{most} airborne at once) to {file}"),
+                    lang, rows=int(stats["rows"]), flights=int(stats["flights"]), least=int(stats["least_airborne"]),
+                    most=int(stats["most_airborne"]), file=str(out_dir / "recording.parquet")))
+        return
     from skypact.synth import demo_planset
 
     ps = demo_planset(seed)

@@ -13,6 +13,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from pyproj import Geod
 
 from skypact.dss.models import Volume4D
@@ -123,8 +124,17 @@ def to_volume(entity_id: str, party: str, v: Volume4D) -> ReservedVolume:
             ring.append(ring[0])
         outline = {"type": "Polygon", "coordinates": [ring]}
     alt = {"unit": "m", "ref": "wgs84"}
+    try:
+        return _volume(entity_id, party, outline, vol, v, alt)
+    except ValidationError as e:
+        detail = str(e).splitlines()[-1].strip()
+        raise ServiceError(N_("a volume skypact cannot use: {detail}"), detail=detail) from None
+
+
+def _volume(entity_id: str, party: str, outline: dict[str, Any], vol: Any, v: Volume4D,
+            alt: dict[str, str]) -> ReservedVolume:
     return ReservedVolume.model_validate({
         "id": entity_id, "party": party, "outline": outline,
-        "band": {"lower": {"value": vol.altitude_lower.value, **alt},  # type: ignore[union-attr]
-                 "upper": {"value": vol.altitude_upper.value, **alt}},  # type: ignore[union-attr]
+        "band": {"lower": {"value": vol.altitude_lower.value, **alt},
+                 "upper": {"value": vol.altitude_upper.value, **alt}},
         "window": {"start": v.time_start.value.isoformat(), "end": v.time_end.value.isoformat()}})  # type: ignore[union-attr]

@@ -45,7 +45,7 @@ class Circle(_Lenient):
 
 
 class Altitude(_Lenient):
-    value: Annotated[float, Field(ge=-8000.0, le=100_000.0)]
+    value: Annotated[float, Field(ge=-2000.0, le=100_000.0)]
     reference: Literal["W84"] = "W84"
     units: Literal["M"] = "M"
 

@@ -113,6 +113,9 @@ TYPES: dict[str, NotificationType] = dict([
        N_("{party} is taking part again since {time} UTC.")),
     _t("feed-lost", Severity.WARNING, False, N_("{party} SURVEILLANCE FEED LOST AT {time}"),
        N_("The surveillance feed of {party} was lost at {time} UTC; its last known plans stay in the checks.")),
+    _t("plan-nonconforming", Severity.WARNING, True, N_("{callsign} NOT CONFORMING TO PLAN {plan}"),
+       N_("Flight {callsign} ({party}) is not following plan {plan} at {time} UTC: {h} off its route, {v} off its "
+          "level, {delay} off its time; the plan is now Nonconforming.")),
     _t("drill-started", Severity.INFO, False, N_("EXERCISE, DRILL {drill} STARTED, DRILL TRAFFIC, NOT REAL"),
        N_("Exercise: drill {drill} started at {time} UTC. Its traffic is not real.")),
     _t("drill-ended", Severity.INFO, False, N_("EXERCISE, DRILL {drill} ENDED, SCORE {score}"),

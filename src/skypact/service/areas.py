@@ -123,6 +123,11 @@ class LiveSet:
     def get(self, entity_id: str) -> Entry | None:
         return self._entries.get(entity_id)
 
+    def volumes(self) -> list[ReservedVolume]:
+        """Every live reserved volume (with the pieces of F3548 entities)."""
+        with self._guard:
+            return [e.item for e in self._entries.values() if isinstance(e.item, ReservedVolume)]
+
     def ids_with_prefix(self, prefix: str) -> list[str]:
         """Ids of the live entries that start with ``prefix`` (the pieces of an F3548 entity)."""
         with self._guard:

@@ -46,6 +46,7 @@ from skypact.service.auth import Principal
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
 from skypact.service.presence import Presence
+from skypact.service.surveillance import Surveillance
 from skypact.service.views import Area, epoch, extents, f3548_view, view
 from skypact.service.webhooks import Webhooks
 from skypact.store import queries as Q
@@ -141,6 +142,7 @@ class Hub(Parties):
         self.webhooks = Webhooks(engine, self.notices)
         self.presence = Presence(self.notices)
         self.audit = AuditChain(engine, audit_key_file, self._transaction)
+        self.surveillance = Surveillance(self)
         with engine.connect() as conn:
             urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
             for kind in (PLAN, VOLUME):
