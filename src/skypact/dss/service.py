@@ -224,14 +224,7 @@ class Dss:
             old_boxes: list[G.Box] = []
             old_sub = None
         else:
-            if row is None:
-                raise NotFoundError(N_("no {kind} {id}"), kind=kind.upper(), id=entity_id)
-            if not hasattr(row, "manager"):
-                raise AccessError(N_("{id} is managed through skypact's own API"), id=entity_id)
-            if row.manager != caller.sub:
-                raise AccessError(N_("{id} is managed by another USS"), id=entity_id)
-            if ovn != row.ovn:
-                raise StateError(N_("the OVN given is not the current one of {id}"), id=entity_id)
+            _managed(row, caller, kind, entity_id, ovn)
             version, old_boxes, old_sub = row.version + 1, row.boxes, row.subscription_id
         sub_id = None
         if oir is not None:
@@ -324,14 +317,7 @@ class Dss:
             stack.enter_context(self.hub.areas.hold(LiveSet.lock_keys(old_entries)))
             with self.hub._transaction() as conn:
                 row = self._row(conn, kind, entity_id)
-                if row is None:
-                    raise NotFoundError(N_("no {kind} {id}"), kind=kind.upper(), id=entity_id)
-                if not hasattr(row, "manager"):
-                    raise AccessError(N_("{id} is managed through skypact's own API"), id=entity_id)
-                if row.manager != caller.sub:
-                    raise AccessError(N_("{id} is managed by another USS"), id=entity_id)
-                if ovn != row.ovn:
-                    raise StateError(N_("the OVN given is not the current one of {id}"), id=entity_id)
+                _managed(row, caller, kind, entity_id, ovn)
                 doc = self._doc(conn, row, caller, base)
                 conn.execute(delete(dss_entities).where(dss_entities.c.id == entity_id))
                 if row.subscription_id:
@@ -463,6 +449,18 @@ class Dss:
         with self.hub._transaction() as conn:
             events.record(conn, "dss-report", caller.party, [caller.party], report_id=report_id, by=caller.sub)
         return {**body, "report_id": report_id}
+
+
+def _managed(row: Any, caller: Caller, kind: str, entity_id: str, ovn: str) -> None:
+    """Refuse a change of ``row`` unless it is an F3548 entity the caller manages, at ``ovn``."""
+    if row is None:
+        raise NotFoundError(N_("no {kind} {id}"), kind=kind.upper(), id=entity_id)
+    if not hasattr(row, "manager"):
+        raise AccessError(N_("{id} is managed through skypact's own API"), id=entity_id)
+    if row.manager != caller.sub:
+        raise AccessError(N_("{id} is managed by another USS"), id=entity_id)
+    if ovn != row.ovn:
+        raise StateError(N_("the OVN given is not the current one of {id}"), id=entity_id)
 
 
 def _inside(b: G.Box, a: G.Box) -> bool:
