@@ -180,6 +180,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
                 except Exception:  # a failed round is logged; the next one runs as usual
                     log.exception("background job %s failed", getattr(job, "__qualname__", job))
 
+        await run_in_threadpool(the_hub.surveillance.warm_up)
         tasks = [asyncio.create_task(every(0.5, the_hub.audit.append_pending)),
                  asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
                  asyncio.create_task(every(1.0, the_hub.presence.check)),

@@ -87,6 +87,14 @@ class Surveillance:
         self._guard = threading.Lock()
         self._now: float | None = None
 
+    def warm_up(self) -> None:
+        """Compile the tactical kernels now (numba; from its cache after the first run), so that
+        the first real cycle does not hold every request up while they compile."""
+        probe = TacticalPicture(self.settings)
+        probe.ingest([PositionReport("w1", "", 0.0, 0.0, 0.0, 9000.0, 200.0, 90.0, 0.0),
+                      PositionReport("w2", "", 0.0, 0.0, 0.1, 9000.0, 200.0, 270.0, 0.0)])
+        probe.update(0.0)
+
     # -- in ------------------------------------------------------------------------------
     def report(self, who: Principal, tracks: list[dict[str, Any]], now: float | None = None) -> int:
         """Take a party's batch of its own aircraft (SI, epoch seconds; ``id``, ``time``, ``lat``,
