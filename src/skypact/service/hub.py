@@ -25,7 +25,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -205,28 +205,32 @@ class Hub(Parties):
         old = self.live.get(item.id) if if_version is not None else None
         with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
             # Under the area locks nothing that could conflict with the item, nor the item itself,
-            # changes: its admission and check read outside the write transaction (a dry run never
-            # queues behind, or holds up, the writers), and the transaction only stores the outcome.
-            with self.engine.connect() as conn:
-                if request_key is not None:
-                    seen = conn.execute(Q.REQUEST, {"party": who.party, "key": request_key}).first()
-                    if seen is not None:
-                        if seen.body_hash != digest:
-                            raise StateError(N_("request id {key} was already used with another body"),
-                                             key=request_key)
-                        return FilingResult(**seen.response, stored=True)
-                entry, version = self._admit(conn, who, kind, item, entry, if_version)
-            result, found = self._check(kind, item, entry, version, body, dry_run)
-            if dry_run:
-                return result
-            with self._transaction() as conn:
-                self._store(conn, who, kind, item, entry, version, body, result, found)
-                if request_key is not None:
-                    conn.execute(Q.INSERT["requests"], {
-                        "party": who.party, "key": request_key, "body_hash": digest, "status": 201,
-                        "response": {"item": result.item, "conflicts": result.conflicts,
-                                     "resolutions": result.resolutions}})
-            self.live.put(entry)
+            # changes.  On SQLite (one writer) its admission and check read outside the write
+            # transaction, which only stores the outcome; PostgreSQL, with writers side by side,
+            # does it all in one transaction (one connection, fewer round trips).  A dry run only
+            # reads: it never queues behind, or holds up, the writers.
+            with ExitStack() as tx:
+                one = None if dry_run or self._sqlite_writer is not None else tx.enter_context(self._transaction())
+                with nullcontext(one) if one is not None else self.engine.connect() as conn:
+                    if request_key is not None:
+                        seen = conn.execute(Q.REQUEST, {"party": who.party, "key": request_key}).first()
+                        if seen is not None:
+                            if seen.body_hash != digest:
+                                raise StateError(N_("request id {key} was already used with another body"),
+                                                 key=request_key)
+                            return FilingResult(**seen.response, stored=True)
+                    entry, version = self._admit(conn, who, kind, item, entry, if_version)
+                result, found = self._check(kind, item, entry, version, body, dry_run)
+                if dry_run:
+                    return result
+                with nullcontext(one) if one is not None else self._transaction() as conn:
+                    self._store(conn, who, kind, item, entry, version, body, result, found)
+                    if request_key is not None:
+                        conn.execute(Q.INSERT["requests"], {
+                            "party": who.party, "key": request_key, "body_hash": digest, "status": 201,
+                            "response": {"item": result.item, "conflicts": result.conflicts,
+                                         "resolutions": result.resolutions}})
+            self.live.put(entry)  # after the commit, under the same locks
         return result
 
     def _admit(self, conn: Connection, who: Principal, kind: Kind, item: Item, entry: Entry,
