@@ -52,6 +52,8 @@ class Recording:
 
     def window(self, start: float | None, end: float | None) -> Recording:
         """The reports between ``start`` and ``end`` (epoch seconds; None: open)."""
+        if start is None and end is None:
+            return self  # no copy of a day of reports
         keep = np.ones(len(self.t), dtype=bool)
         if start is not None:
             keep &= self.t >= start
@@ -123,6 +125,7 @@ def read_recording(path: str | Path) -> Recording:
             calls[int(k)] = str(v)
     idx = np.flatnonzero(keep)
     order = idx[np.lexsort((t[idx], codes[idx]))]
-    return Recording(t[order], codes[order], lat[order], lon[order], alt[order], _num(table, "groundspeed")[order] * KT,
-                     _num(table, "track")[order], _num(table, "vertical_rate")[order] * FPM, uniq, calls,
+    gs, trk, vs = (_num(table, c)[order] for c in ("groundspeed", "track", "vertical_rate"))
+    del table  # the rest is in numpy arrays now
+    return Recording(t[order], codes[order], lat[order], lon[order], alt[order], gs * KT, trk, vs * FPM, uniq, calls,
                      int(len(t) - len(idx)))
