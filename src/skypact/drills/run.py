@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 
 from skypact.drills.model import Drill
 from skypact.geo.geodesy import GEOD, ecef_ground
+from skypact.tactical.region import RegionSettings
 from skypact.units import FPM, FT, KT, NM
 
 __all__ = ["Delivery", "DrillResult", "run_drill"]
@@ -146,8 +147,8 @@ def run_drill(d: Drill, progress: Callable[[float, float], None] | None = None) 
     truth = _Truth(d)
     with tempfile.TemporaryDirectory(prefix="skypact-drill-") as tmp:
         hub = Hub(connect(f"sqlite:///{Path(tmp) / 'drill.db'}"), b"drill-key-" + bytes(22))
-        hub.surveillance.settings = hub.surveillance.picture.settings = type(hub.surveillance.settings)(
-            h_m=d.h_nm * NM, v_m=d.v_ft * FT, lookahead_s=d.lookahead_s)
+        hub.surveillance.picture.settings = RegionSettings(h_m=d.h_nm * NM, v_m=d.v_ft * FT,
+                                                           lookahead_s=d.lookahead_s)
         client = TestClient(create_app(hub=hub))
         heads = {}
         for p in d.parties:

@@ -75,10 +75,13 @@ class Notices:
         nid = key[0] if key else None
         events.record(conn, "notification-sent", "skypact", [party], subject, id=nid, type=kind, party=party)
 
-    def to_all(self, conn: Connection, kind: str, subject: str = "", /, **fields: Any) -> None:
-        """``kind`` to every party."""
-        for party in self.parties(conn):
-            self.send(conn, kind, party, subject, **fields)
+    def to_all(self, conn: Connection, kind: str, subject: str = "", now: float | None = None, /,
+               **fields: Any) -> int:
+        """``kind`` to every party (stamped ``now``: a drill's virtual clock); how many were told."""
+        parties = self.parties(conn)
+        for party in parties:
+            self.send(conn, kind, party, subject, now, **fields)
+        return len(parties)
 
     @staticmethod
     def parties(conn: Connection) -> list[str]:

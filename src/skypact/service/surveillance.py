@@ -151,12 +151,8 @@ class Surveillance:
         return 1
 
     def _send_all(self, kind: str, subject: str, /, **fields: Any) -> int:
-        parties = []
         with self.hub._transaction() as conn:
-            parties = self.hub.notices.parties(conn)
-            for party in parties:
-                self.hub.notices.send(conn, kind, party, subject, self._now, **fields)
-        return len(parties)
+            return int(self.hub.notices.to_all(conn, kind, subject, self._now, **fields))
 
     def _tell_alerts(self, changes: list[AlertChange], tracks: dict[str, PositionReport], at: float) -> int:
         sent = 0
