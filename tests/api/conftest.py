@@ -57,7 +57,7 @@ def fresh_url(store: str, tmp_path: Path, pg_url: str | None) -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> Iterator[dict[str, Any]]:
     url = fresh_url(request.param, tmp_path, pg_url)
-    hub = Hub(connect(url), b"k" * 32)
+    hub = Hub(connect(url, group_commit=True), b"k" * 32)  # as the server opens it
     app = create_app(hub=hub)
     client = TestClient(app)
     heads = {}
@@ -76,7 +76,7 @@ def env(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str | None) -> I
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[tuple[str, Hub]]:
     """A real uvicorn server on a loopback port around a hub on SQLite."""
-    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}", group_commit=True), b"k" * 32)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

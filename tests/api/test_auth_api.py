@@ -17,6 +17,7 @@ from skypact.api.app import create_app
 from skypact.cli.app import app as cli
 from skypact.config import Settings
 from skypact.service.hub import Hub
+from skypact.service.parties import KEY_FRESH_S, Parties
 from skypact.store.db import connect
 
 
@@ -83,3 +84,19 @@ def test_admin_cli(tmp_path: Path) -> None:
     assert r.invoke(cli, ["admin", "map-subject", "uss1", "NOPE", *opts]).exit_code == 2
     assert r.invoke(cli, ["admin", "suspend", "A", *opts]).exit_code == 0
     assert r.invoke(cli, ["admin", "add-party", "A", *opts]).exit_code == 2  # exists
+
+
+def test_revocation_by_another_process_is_seen_within_key_fresh_s(tmp_path: Path) -> None:
+    """The server remembers checked tokens; the admin CLI (another process, another registry on
+    the same store) revokes a credential and the server refuses it within KEY_FRESH_S."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    hub = Hub(connect(url), b"k" * 32)
+    c = TestClient(create_app(hub=hub))
+    kid, secret = hub.add_party("A")
+    head = _token(c, kid, secret)
+    assert c.get("/v1/plans", headers=head).status_code == 200  # verified and remembered
+    Parties(connect(url), b"k" * 32).revoke(kid)  # as `skypact admin revoke` does
+    time.sleep(KEY_FRESH_S + 0.2)
+    r = c.get("/v1/plans", headers=head)
+    assert r.status_code == 401
+    assert "revoked" in r.json()["detail"]["en"]

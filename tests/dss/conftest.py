@@ -53,7 +53,7 @@ def dss(request: pytest.FixtureRequest, tmp_path: Path, rsa_key: rsa.RSAPrivateK
     pub = tmp_path / "issuer.pem"
     pub.write_bytes(rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
                                                       serialization.PublicFormat.SubjectPublicKeyInfo))
-    hub = Hub(connect(url), b"k" * 32)
+    hub = Hub(connect(url, group_commit=True), b"k" * 32)
     app = create_app(Settings(db_url=url, outside_issuers=((pub, AUD),)), hub=hub)
     for sub, party in (("uss1", "U1"), ("uss2", "U2")):
         hub.add_party(party)

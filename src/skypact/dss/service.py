@@ -193,7 +193,7 @@ class Dss:
             held.callback(self._lock.release)
             old_ids = self.hub.live.ids_with_prefix(f"{entity_id}:")
             old_entries = [e for k in old_ids if (e := self.hub.live.get(k)) is not None]
-            held.enter_context(self.hub.areas.hold(LiveSet.lock_keys(new_entries + old_entries)))
+            held.enter_context(self.hub.hold(LiveSet.lock_keys(new_entries + old_entries)))
             with self.hub._transaction() as conn:
                 subscribers, doc = self._write_reference(conn, caller, kind, entity_id, ovn, params, base, boxes,
                                                          extents, pieces, new_entries, old_ids, now)
@@ -314,7 +314,7 @@ class Dss:
             stack.enter_context(self._lock)
             old_ids = self.hub.live.ids_with_prefix(f"{entity_id}:")
             old_entries = [e for k in old_ids if (e := self.hub.live.get(k)) is not None]
-            stack.enter_context(self.hub.areas.hold(LiveSet.lock_keys(old_entries)))
+            stack.enter_context(self.hub.hold(LiveSet.lock_keys(old_entries)))
             with self.hub._transaction() as conn:
                 row = self._row(conn, kind, entity_id)
                 _managed(row, caller, kind, entity_id, ovn)

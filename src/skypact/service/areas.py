@@ -40,7 +40,7 @@ from skypact.strategic.index import EngineSettings, PartyMinima, build_grid
 from skypact.strategic.trajectory import Trajectories, build_trajectories
 from skypact.strategic.volumes import VolumeShape
 
-__all__ = ["AreaLocks", "Entry", "LiveSet"]
+__all__ = ["AreaLocks", "Busy", "Entry", "LiveSet"]
 
 CELL_M = 200_000.0
 HOUR_S = 3600.0
@@ -167,6 +167,10 @@ class LiveSet:
         return len(self._entries)
 
 
+class Busy(Exception):
+    """A lock asked for without waiting is taken: nothing was done; run the write where it may wait."""
+
+
 class AreaLocks:
     """A lock per (space cell, hour) key, alive only while some write holds or awaits it."""
 
@@ -175,8 +179,12 @@ class AreaLocks:
         self._locks: dict[int, tuple[threading.Lock, list[int]]] = {}  # key -> (lock, [users])
 
     @contextmanager
-    def hold(self, keys: list[int]) -> Iterator[None]:
-        """Hold the locks of ``keys`` (give them sorted: every writer takes them in one order)."""
+    def hold(self, keys: list[int], blocking: bool = True) -> Iterator[None]:
+        """Hold the locks of ``keys`` (give them sorted: every writer takes them in one order).
+
+        Raises:
+            Busy: ``blocking`` is False and one of them is held by another writer.
+        """
         with self._guard:
             locks = []
             for k in keys:
@@ -186,7 +194,8 @@ class AreaLocks:
         taken: list[threading.Lock] = []
         try:
             for lock in locks:
-                lock.acquire()
+                if not lock.acquire(blocking):
+                    raise Busy
                 taken.append(lock)
             yield
         finally:

@@ -80,20 +80,21 @@ def issue_token(key: bytes, p: Principal, ttl_s: int = 3600, kid: str = "") -> s
     return jwt.encode(claims, key, algorithm="HS256")
 
 
-def verify_token(key: bytes, token: str) -> tuple[Principal, str]:
-    """The principal of a valid token, and the key id it was issued for.
+def verify_token(key: bytes, token: str) -> tuple[Principal, str, float]:
+    """The principal of a valid token, the key id it was issued for and its expiry (epoch s).
 
     Raises:
         AuthError: bad signature, expired, wrong issuer or audience, unknown role.
     """
     try:
-        claims = jwt.decode(token, key, algorithms=["HS256"], audience=ISSUER, issuer=ISSUER)
+        claims = jwt.decode(token, key, algorithms=["HS256"], audience=ISSUER, issuer=ISSUER,
+                            options={"require": ["exp"]})
     except jwt.PyJWTError:
         raise AuthError(N_("the bearer token is invalid or expired")) from None
     role = claims.get("role")
     if role not in ROLES or not isinstance(claims.get("sub"), str):
         raise AuthError(N_("the bearer token is invalid or expired"))
-    return Principal(claims["sub"], role), str(claims.get("kid", ""))
+    return Principal(claims["sub"], role), str(claims.get("kid", "")), float(claims["exp"])
 
 
 @dataclass(frozen=True)

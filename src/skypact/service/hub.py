@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, union_all, update
@@ -50,8 +51,10 @@ from skypact.service.surveillance import Surveillance
 from skypact.service.views import Area, epoch, extents, f3548_view, view
 from skypact.service.webhooks import Webhooks
 from skypact.store import queries as Q
+from skypact.store.durable import group_commit_of
 from skypact.store.tables import conflicts, dss_entities, emergencies, plans, volumes
 from skypact.strategic import EngineSettings, Strategic
+from skypact.strategic.index import PartyMinima
 from skypact.strategic.resolve import suggest
 from skypact.strategic.trajectory import concat_trajectories
 from skypact.units import FT
@@ -134,10 +137,13 @@ class Hub(Parties):
         self.settings = EngineSettings(minima=minima or MinimaTable())
         self.max_delay_s = max_delay_s
         self.live = LiveSet(self.settings)
+        self.party_minima = PartyMinima(self.settings.minima, self.settings.piece_m)  # shared by every check
         self.areas = AreaLocks()
         # SQLite has one writer at a time and makes the others sleep and retry with growing
         # pauses; queueing them here instead keeps latency flat.  PostgreSQL locks rows itself.
         self._sqlite_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self.durable = group_commit_of(engine)
+        self._local = threading.local()  # per thread: area locks held, commit ticket not yet flushed
         self.notices = Notices(engine, self._transaction)
         self.webhooks = Webhooks(engine, self.notices)
         self.presence = Presence(self.notices)
@@ -153,15 +159,77 @@ class Hub(Parties):
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One write transaction (taken inside the area locks).  A unique-key race (two parties
-        creating the same id in disjoint areas at once) is answered as the id being taken."""
-        with self._sqlite_writer or nullcontext():
+        creating the same id in disjoint areas at once) is answered as the id being taken.
+
+        On return the change is durable, or, inside :meth:`hold`, will be when the locks are
+        released (group commit, :mod:`skypact.store.durable`)."""
+        writer = self._sqlite_writer
+        if writer is not None:  # held only for a transaction that stores: never long, so waited for
+            writer.acquire()
+        try:
             try:
-                with self.engine.begin() as conn:
+                with self.engine.begin() as conn, events.batched(conn):
                     yield conn
             except IntegrityError:
                 raise StateError(N_("the id is taken by another plan or volume, or the write raced another: "
                                     "read and try again")) from None
+            ticket = self.durable.ticket() if self.durable is not None else 0
+        finally:
+            if writer is not None:
+                writer.release()
+        if getattr(self._local, "holding", 0):
+            self._local.ticket = ticket
+        else:
+            self._flushed(ticket)
+
+    def _flushed(self, ticket: int) -> None:
+        """Wait until the commit of ``ticket`` is on disk, then wake the notification streams."""
+        if self.durable is not None and ticket:
+            self.durable.wait(ticket)
         self.notices.committed()
+
+    @contextmanager
+    def hold(self, keys: list[Any]) -> Iterator[None]:
+        """The area locks of ``keys`` (:meth:`LiveSet.lock_keys`) for a write; what it commits is
+        flushed to disk after they are released, so the next write in the area need not wait
+        for the disk (or, in :meth:`inline`, left for the caller to flush)."""
+        self._local.holding = getattr(self._local, "holding", 0) + 1
+        try:
+            with self.areas.hold(keys, blocking=not getattr(self._local, "inline", False)):
+                yield
+        finally:
+            self._local.holding -= 1
+            ticket = self._local.__dict__.pop("ticket", None) if not self._local.holding else None
+            if ticket is not None:
+                if getattr(self._local, "inline", False):
+                    self._local.unflushed = ticket
+                else:
+                    self._flushed(ticket)
+
+    @contextmanager
+    def inline(self) -> Iterator[Callable[[], int | None]]:
+        """Run writes in this block without waiting for area locks (the server's event loop runs
+        them so, sparing a thread hop per request): an area lock held by another writer raises
+        :class:`Busy` before anything is done, and the caller runs the write again later or
+        where it may wait.  (The SQLite writer lock is waited for: it is held only while a
+        transaction stores.)  The commit is not flushed here: the block yields a function giving
+        the ticket to flush (:meth:`flush`), None if nothing was committed."""
+        self._local.inline = True
+        self._local.unflushed = None
+        try:
+            yield lambda: self._local.unflushed
+        except BaseException:
+            if self._local.unflushed is not None:  # committed, then failed: flush before answering
+                self._flushed(self._local.unflushed)
+                self._local.unflushed = None
+            raise
+        finally:
+            self._local.inline = False
+
+    def flush(self, ticket: int | None) -> None:
+        """Make what ``ticket`` (from :meth:`inline`) committed durable and tell the streams."""
+        if ticket is not None:
+            self._flushed(ticket)
 
     @staticmethod
     def _priority(item: Item, emergency: bool) -> int:
@@ -203,7 +271,7 @@ class Hub(Parties):
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         entry = self.live.entry(item)
         old = self.live.get(item.id) if if_version is not None else None
-        with self.areas.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
+        with self.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
             # Under the area locks nothing that could conflict with the item, nor the item itself,
             # changes.  On SQLite (one writer) its admission and check read outside the write
             # transaction, which only stores the outcome; PostgreSQL, with writers side by side,
@@ -263,20 +331,29 @@ class Hub(Parties):
                dry_run: bool) -> tuple[FilingResult, list[Any]]:
         """The conflicts of ``item`` with the live airspace, and suggestions for a plan that should move."""
         near = self.live.candidates(entry, self.max_delay_s if isinstance(item, FlightPlan) else 0.0)
-        flights = [e for e in near if isinstance(e.item, FlightPlan)]
-        st = Strategic([e.item for e in flights],  # type: ignore[misc]
-                       [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings,
-                       concat_trajectories([e.tr for e in flights if e.tr is not None]))
+        if not self.settings.same_party:  # the engine skips same-party pairs: leave them out of its index
+            near = [e for e in near if e.item.party != item.party]
         res = []
-        if isinstance(item, FlightPlan):
+        if not near:  # nothing live shares a cell and hours with it (a superset of what can conflict)
+            found: list[Any] = []
+        elif isinstance(item, FlightPlan):
+            st = self._index(near)
             found = st.probe(item, tr=entry.tr)
             prio = {e.id: e.priority for e in near} | {item.id: entry.priority}
             if item.id in plans_to_resolve(found, prio):
                 res = [resolution_dict(suggest(st, item, max_delay_s=self.max_delay_s, tr=entry.tr))]
         else:
-            found = st.probe_volume(item)
+            found = self._index(near).probe_volume(item)
         ref = {"id": item.id, "party": item.party, "state": "Proposed", "version": version, "extents": extents(item)}
         return FilingResult({**ref, kind.name: body}, [conflict_dict(c) for c in found], res, not dry_run), found
+
+    def _index(self, near: list[Entry]) -> Strategic:
+        """The strategic engine over these live entries (their trajectories cut once, when they
+        entered the live set)."""
+        flights = [e for e in near if isinstance(e.item, FlightPlan)]
+        return Strategic([e.item for e in flights],  # type: ignore[misc]
+                         [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings,
+                         concat_trajectories([e.tr for e in flights if e.tr is not None]), self.party_minima)
 
     def _store(self, conn: Connection, who: Principal, kind: Kind, item: Item, entry: Entry, version: int,
                body: dict[str, Any], result: FilingResult, found: list[Any]) -> None:
@@ -333,11 +410,7 @@ class Hub(Parties):
         total = 0
         for vol, entry in zip(pieces, entries, strict=True):
             near = [e for e in self.live.candidates(entry) if e.id not in own]
-            flights = [e for e in near if isinstance(e.item, FlightPlan)]
-            st = Strategic([e.item for e in flights],  # type: ignore[misc]
-                           [e.item for e in near if isinstance(e.item, ReservedVolume)], self.settings,
-                           concat_trajectories([e.tr for e in flights if e.tr is not None]))
-            found = st.probe_volume(vol)
+            found = self._index(near).probe_volume(vol) if near else []
             self._record_conflicts(conn, actor, vol, found, [conflict_dict(c) for c in found])
             now = {c.b if c.a == vol.id else c.a for c in found}
             self._cleared(conn, who, vol.id, {k: v for k, v in before.pop(vol.id, {}).items() if k not in now}, vol)
@@ -375,7 +448,7 @@ class Hub(Parties):
         """Delete an own plan or volume; its conflicts are cleared."""
         _require(who, "plans:write")
         old = self.live.get(entity_id)
-        with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
+        with self.hold(LiveSet.lock_keys([old] if old else [])):
             with self._transaction() as conn:
                 t = kind.table
                 row = conn.execute(select(t.c.party).where(t.c.id == entity_id)).first()
@@ -396,11 +469,10 @@ class Hub(Parties):
         _require(who, "plans:write")
         old = self.live.get(entity_id)
         refused: StateError | None = None
-        with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
+        with self.hold(LiveSet.lock_keys([old] if old else [])):
             with self._transaction() as conn:
                 t = kind.table
-                row = conn.execute(select(t).where(t.c.id == entity_id)).first()
-                row = _own(row, who, kind, entity_id)
+                row = _own(conn.execute(Q.ROW[t.name], {"id": entity_id}).first(), who, kind, entity_id)
                 if state not in kind.transitions.get(row.state, ()):
                     raise StateError(N_("a plan cannot go from {old} to {new}"), old=row.state, new=state)
                 pairs = self._pairs(conn, entity_id)
@@ -416,7 +488,8 @@ class Hub(Parties):
                                           callsign=row.body["callsign"], party=row.party,
                                           reason={lang: refused.message(lang) for lang in LANGS})
                 if refused is None:
-                    conn.execute(update(t).where(t.c.id == entity_id).values(state=state, version=row.version + 1))
+                    conn.execute(Q.SET_STATE[t.name], {"row_id": entity_id, "new_state": state,
+                                                       "new_version": row.version + 1})
                     events.record(conn, f"{kind.name}-state", who.party, [who.party], entity_id, id=entity_id,
                                   state=state, version=row.version + 1)
                     if state == "Ended":
@@ -424,8 +497,8 @@ class Hub(Parties):
                         if old is not None and old.priority == EMERGENCY_PRIORITY:
                             self._end_emergency(conn, who, entity_id)
                     self._tell_state(conn, kind, row, state)
-                    row = conn.execute(select(t).where(t.c.id == entity_id)).first()
-                    out = view(row, who.party, [])  # the owner's own item: shown in full
+                    now = SimpleNamespace(**{**row._asdict(), "state": state, "version": row.version + 1})
+                    out = view(now, who.party, [])  # the owner's own item: shown in full
             if refused is not None:
                 raise refused
             if state == "Ended":
@@ -437,7 +510,7 @@ class Hub(Parties):
         over every other plan.  Every party is told, and the event is kept."""
         _require(who, "plans:write")
         old = self.live.get(plan_id)
-        with self.areas.hold(LiveSet.lock_keys([old] if old else [])):
+        with self.hold(LiveSet.lock_keys([old] if old else [])):
             with self._transaction() as conn:
                 row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
                 row = _own(row, who, PLAN, plan_id)

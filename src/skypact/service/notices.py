@@ -41,7 +41,6 @@ FRESH_S = 5.0  #: party settings and notice rules changed by another process are
 
 _UNITS = select(parties.c.units).where(parties.c.id == bindparam("party"))
 _SETTINGS = select(party_settings).where(party_settings.c.party == bindparam("party"))
-_INSERT = insert(notifications)
 
 
 class Notices:
@@ -68,12 +67,10 @@ class Notices:
         at = time.time() if now is None else now
         text = {lang: asdict(render_notification(kind, fields, lang, units)) for lang in LANGS}
         due = at + self._settings(conn, party)[0] if t.ack else None
-        key = conn.execute(_INSERT, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
-                                     "subject": subject, "fields": fields, "text": text, "ack_due": due,
-                                     "ack_at": None, "ack_by": None, "escalated": False,
-                                     "delivered_at": None}).inserted_primary_key
-        nid = key[0] if key else None
-        events.record(conn, "notification-sent", "skypact", [party], subject, id=nid, type=kind, party=party)
+        events.record_notification(conn, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
+                                          "subject": subject, "fields": fields, "text": text, "ack_due": due,
+                                          "ack_at": None, "ack_by": None, "escalated": False,
+                                          "delivered_at": None}, subject)
 
     def to_all(self, conn: Connection, kind: str, subject: str = "", now: float | None = None, /,
                **fields: Any) -> int:

@@ -5,18 +5,26 @@ Every change records an event (:mod:`skypact.service.events`) in its own transac
 
 from __future__ import annotations
 
+import threading
+import time
+
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from skypact.errors import AuthError, NotFoundError, StateError
 from skypact.i18n import N_
 from skypact.service import events
-from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret
+from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret, verify_token
 from skypact.store.queries import KEY_STATE
 from skypact.store.tables import credentials, parties, subjects
 
-__all__ = ["Parties", "require_party"]
+__all__ = ["KEY_FRESH_S", "Parties", "require_party"]
 
 ADMIN = "admin"
+
+#: a credential revoked or a party suspended by another process (the admin CLI) is refused within
+#: this time; by this server's own calls, at once
+KEY_FRESH_S = 1.0
+_MAX_TOKENS = 10_000  #: verified tokens remembered (the cache is emptied when full)
 
 
 class Parties:
@@ -25,6 +33,16 @@ class Parties:
     def __init__(self, engine: Engine, token_key: bytes) -> None:
         self.engine = engine
         self.token_key = token_key
+        # every request presents a token: its signature is checked once, its credential's
+        # state read again after KEY_FRESH_S (both were a fifth of a filing's CPU time)
+        self._verified: dict[str, tuple[Principal, str, float]] = {}
+        self._keys: dict[str, tuple[float, bool]] = {}
+        self._guard = threading.Lock()
+
+    def _forget(self) -> None:
+        """Credentials or parties changed here: read every credential's state again."""
+        with self._guard:
+            self._keys.clear()
 
     def add_party(self, name: str, lang: str = "en", units: str = "imperial", max_priority: int = 0,
                   role: str = "operator") -> tuple[str, str]:
@@ -63,6 +81,7 @@ class Parties:
                 raise NotFoundError(N_("no credential {key_id}"), key_id=key_id)
             conn.execute(update(credentials).where(credentials.c.key_id == key_id).values(revoked=True))
             events.record(conn, "credential-revoked", ADMIN, [party], key_id=key_id, party=party)
+        self._forget()
 
     def rotate(self, party: str, role: str = "operator") -> tuple[str, str]:
         """A new credential for ``party``; every earlier one of that role is revoked."""
@@ -75,6 +94,7 @@ class Parties:
                 conn.execute(update(credentials).where(credentials.c.key_id == kid).values(revoked=True))
                 events.record(conn, "credential-revoked", ADMIN, [party], key_id=kid, party=party)
             self._issue(conn, key_id, secret, party, role)
+        self._forget()
         return key_id, secret
 
     def suspend(self, party: str) -> None:
@@ -83,6 +103,7 @@ class Parties:
             require_party(conn, party)
             conn.execute(update(parties).where(parties.c.id == party).values(suspended=True))
             events.record(conn, "party-suspended", ADMIN, [events.EVERYONE], party=party)
+        self._forget()
 
     def map_subject(self, sub: str, party: str, role: str = "operator") -> None:
         """Let tokens of a trusted outside issuer with subject ``sub`` act for ``party``."""
@@ -101,11 +122,34 @@ class Parties:
             raise AuthError(N_("the token's subject is not mapped to an active party"))
         return Principal(row.party, row.role)
 
-    def check_key(self, key_id: str) -> None:
+    def authenticate(self, token: str) -> tuple[Principal, str]:
+        """The principal of one of this server's tokens, and its key id.
+
+        Raises:
+            AuthError: bad signature, expired, revoked credential, suspended party.
+        """
+        now = time.time()
+        hit = self._verified.get(token)
+        if hit is None or hit[2] <= now:
+            hit = verify_token(self.token_key, token)
+            with self._guard:
+                if len(self._verified) >= _MAX_TOKENS:
+                    self._verified.clear()
+                self._verified[token] = hit
+        self.check_key(hit[1], now)
+        return hit[0], hit[1]
+
+    def check_key(self, key_id: str, now: float | None = None) -> None:
         """Refuse tokens of revoked credentials or suspended parties."""
-        with self.engine.connect() as conn:
-            row = conn.execute(KEY_STATE, {"kid": key_id}).first()
-        if row is None or row.revoked or row.suspended:
+        now = time.time() if now is None else now
+        seen = self._keys.get(key_id)
+        if seen is None or now - seen[0] > KEY_FRESH_S:
+            with self.engine.connect() as conn:
+                row = conn.execute(KEY_STATE, {"kid": key_id}).first()
+            seen = (now, row is not None and not row.revoked and not row.suspended)
+            with self._guard:
+                self._keys[key_id] = seen
+        if not seen[1]:
             raise AuthError(N_("unknown or revoked credentials"))
 
 

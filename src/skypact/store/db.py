@@ -6,23 +6,35 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
 
+from skypact.store import durable
 from skypact.store.tables import SCHEMA_VERSION, VERSIONS, metadata, schema_version
 
 __all__ = ["connect"]
 
 
-def connect(url: str) -> Engine:
-    """An engine for ``url`` (``sqlite:///var/skypact.db`` or ``postgresql+psycopg://…``), migrated."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+def connect(url: str, group_commit: bool = False) -> Engine:
+    """An engine for ``url`` (``sqlite:///var/skypact.db`` or ``postgresql+psycopg://…``), migrated.
+
+    ``group_commit`` (the server's engine, on a SQLite file): commits are written without a sync
+    and made durable by :mod:`skypact.store.durable`, whose wait the caller must make before it
+    answers.  Without it every SQLite commit syncs by itself."""
+    name = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
+    file = Path(name) if name and name != ":memory:" else None
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
+        sync = "NORMAL" if group_commit and file is not None else "FULL"
+
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={sync}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+        if sync == "NORMAL" and file is not None:
+            durable.register(engine, file)
     migrate(engine)
     return engine
 

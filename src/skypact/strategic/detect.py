@@ -18,7 +18,7 @@ import numpy as np
 
 from skypact.conflicts import Conflict
 from skypact.plans.model import FlightPlan, PlanSet, ReservedVolume
-from skypact.strategic.index import EngineSettings, PlanIndex
+from skypact.strategic.index import EngineSettings, PartyMinima, PlanIndex
 from skypact.strategic.trajectory import Trajectories
 from skypact.strategic.volumes import (
     VolumeShape,
@@ -35,10 +35,12 @@ class Strategic:
     """An index over plans and volumes with probe and sweep."""
 
     def __init__(self, plans: Sequence[FlightPlan], volumes: Sequence[ReservedVolume] = (),
-                 settings: EngineSettings | None = None, tr: Trajectories | None = None) -> None:
-        """Index ``plans`` and ``volumes``; ``tr``: the plans' trajectories when already built."""
+                 settings: EngineSettings | None = None, tr: Trajectories | None = None,
+                 parties: PartyMinima | None = None) -> None:
+        """Index ``plans`` and ``volumes``; ``tr``: the plans' trajectories when already built;
+        ``parties``: party minima to share between indexes (a server builds one per filing)."""
         self.settings = settings or EngineSettings()
-        self.index = PlanIndex(plans, self.settings, tr)
+        self.index = PlanIndex(plans, self.settings, tr, parties)
         self.shapes = [VolumeShape(v, self.settings.piece_m) for v in volumes]
 
     @classmethod

@@ -21,6 +21,7 @@ Entry points: :meth:`PlanIndex.probe` (one plan against the index) and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ class PartyMinima:
     def __init__(self, table: MinimaTable, piece_m: float) -> None:
         self.table = table
         self.piece_m = piece_m
+        self._grow = threading.Lock()
         self.names: list[str] = []
         self.codes: dict[str, int] = {}
         self.h = np.zeros((0, 0))
@@ -70,21 +72,30 @@ class PartyMinima:
         self.h_nominal = np.zeros((0, 0))
 
     def code(self, party: str) -> int:
-        if party not in self.codes:
-            self.codes[party] = len(self.names)
-            self.names.append(party)
-            n = len(self.names)
+        """The party's number (the matrices grow by a row and a column for a new party; one
+        instance may be shared by indexes built in several threads)."""
+        known = self.codes.get(party)
+        if known is not None:
+            return known
+        with self._grow:
+            if party in self.codes:
+                return self.codes[party]
+            names = [*self.names, party]
+            n = len(names)
             h = np.empty((n, n))
             v = np.empty((n, n))
-            for i, a in enumerate(self.names):
-                for j, b in enumerate(self.names):
+            for i, a in enumerate(names):
+                for j, b in enumerate(names):
                     m = self.table.for_pair(a, b)
                     h[i, j] = m.horizontal
                     v[i, j] = m.vertical
+            # the matrices first, then the name: a reader holding a code finds its row
             self.h_nominal = h
             self.h = h + np.vectorize(lambda hh: chord_error_bound(self.piece_m, hh))(h)
             self.v = v
-        return self.codes[party]
+            self.names = names
+            self.codes[party] = n - 1
+            return n - 1
 
     @property
     def aexpand_base(self) -> float:
@@ -139,11 +150,12 @@ class PlanIndex:
     """
 
     def __init__(self, plans: Sequence[FlightPlan], settings: EngineSettings | None = None,
-                 tr: Trajectories | None = None) -> None:
-        """Index ``plans``; ``tr``: their trajectories when already built (same order and piece length)."""
+                 tr: Trajectories | None = None, parties: PartyMinima | None = None) -> None:
+        """Index ``plans``; ``tr``: their trajectories when already built (same order and piece
+        length); ``parties``: party numbers and minima matrices to share (of the same settings)."""
         self.settings = settings or EngineSettings()
         self.plans = list(plans)
-        self.parties = PartyMinima(self.settings.minima, self.settings.piece_m)
+        self.parties = parties or PartyMinima(self.settings.minima, self.settings.piece_m)
         self.plan_party = np.array([self.parties.code(p.party) for p in self.plans], dtype=np.int32)
         if tr is None:
             tr = build_trajectories(self.plans, self.settings.piece_m) if self.plans else empty_trajectories()

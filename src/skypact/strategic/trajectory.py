@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -163,17 +164,22 @@ def concat_trajectories(parts: Sequence[Trajectories]) -> Trajectories:
     the same as building all their plans at once, without cutting them again."""
     if not parts:
         return empty_trajectories()
-    bp = np.cumsum([0] + [len(p.t) for p in parts])[:-1]
-    npl = np.cumsum([0] + [len(p) for p in parts])[:-1]
+    n_bp = np.array([len(p.t) for p in parts])
+    n_pieces = np.array([len(p.start) for p in parts])
+    n_plans = np.array([len(p) for p in parts])
+    bp = np.cumsum(n_bp) - n_bp  # first breakpoint of each part
+    npl = np.cumsum(n_plans) - n_plans  # first plan number of each part
+
+    def cat(name: str) -> Any:
+        return np.concatenate([getattr(p, name) for p in parts])
+
     return Trajectories(
-        t=np.concatenate([p.t for p in parts]), x=np.concatenate([p.x for p in parts]),
-        y=np.concatenate([p.y for p in parts]), z=np.concatenate([p.z for p in parts]),
-        alt=np.concatenate([p.alt for p in parts]),
-        offsets=np.concatenate([[0]] + [p.offsets[1:] + b for p, b in zip(parts, bp, strict=True)]).astype(np.int64),
-        start=np.concatenate([p.start + b for p, b in zip(parts, bp, strict=True)]).astype(np.int64),
-        plan=np.concatenate([p.plan + k for p, k in zip(parts, npl, strict=True)]).astype(np.int32),
-        ref=np.concatenate([p.ref for p in parts]), hpad=np.concatenate([p.hpad for p in parts]),
-        vpad=np.concatenate([p.vpad for p in parts]),
+        t=cat("t"), x=cat("x"), y=cat("y"), z=cat("z"), alt=cat("alt"),
+        offsets=np.concatenate(([0], np.concatenate([p.offsets[1:] for p in parts]) + np.repeat(bp, n_plans)))
+        .astype(np.int64),
+        start=(cat("start") + np.repeat(bp, n_pieces)).astype(np.int64),
+        plan=(cat("plan") + np.repeat(npl, n_pieces)).astype(np.int32),
+        ref=cat("ref"), hpad=cat("hpad"), vpad=cat("vpad"),
     )
 
 
