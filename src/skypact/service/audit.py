@@ -34,7 +34,7 @@ import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from skypact.service import events
 from skypact.store.tables import audit
@@ -112,39 +112,56 @@ class AuditChain:
         return {"key_id": self.key_id, "algorithm": "Ed25519",
                 "public_key": self.public.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()}
 
-    def append_pending(self) -> int:
-        """Chain every event not chained yet, in seq order; how many entries were appended.
+    def append_pending(self, limit: int | None = None, newer_only: bool = False, wait: bool = True) -> int:
+        """Chain events not chained yet, in seq order; how many entries were appended.
 
         Only this appender writes audit rows, so the entries are computed and signed outside the
-        write transaction (which other writers wait for) and inserted in one batch."""
-        with self._appending:
-            if not self._announced:
-                with self.transaction() as conn:
-                    known = conn.execute(select(event_rows.c.seq).where(
-                        (event_rows.c.kind == "audit-key") & (event_rows.c.subject == self.key_id))).first()
-                    if known is None:
-                        events.record(conn, "audit-key", "skypact", [events.EVERYONE], self.key_id,
-                                      **self.public_key())
-                self._announced = True
-            with self.engine.connect() as conn:
-                last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
-                pending = conn.execute(select(event_rows).where(event_rows.c.seq.not_in(select(audit.c.event_seq)))
-                                       .order_by(event_rows.c.seq)).all()
-            if not pending:
-                return 0
-            seq, prev = (last.seq, last.hash) if last else (0, ZERO.hex())
-            rows = []
-            for r in pending:
-                seq += 1
-                digest = event_digest(_event_doc(r))
-                h = entry_hash(seq, prev, digest)
-                rows.append({"seq": seq, "event_seq": r.seq, "prev_hash": prev, "digest": digest, "hash": h,
-                             "signature": self.key.sign(bytes.fromhex(h)).hex(), "key_id": self.key_id,
-                             "at": time.time()})
-                prev = h
+        write transaction (which other writers wait for) and inserted in one batch.
+
+        ``limit``: at most this many.  ``newer_only``: only events after the newest one chained
+        (an index lookup; the full search also finds events that committed after a later one,
+        which PostgreSQL's concurrent writers can do).  ``wait``: False returns 0 at once when
+        another call is appending."""
+        if not self._appending.acquire(wait):
+            return 0
+        try:
+            return self._append(limit, newer_only)
+        finally:
+            self._appending.release()
+
+    def _append(self, limit: int | None, newer_only: bool) -> int:
+        if not self._announced:
             with self.transaction() as conn:
-                conn.execute(insert(audit), rows)
-            return len(rows)
+                known = conn.execute(select(event_rows.c.seq).where(
+                    (event_rows.c.kind == "audit-key") & (event_rows.c.subject == self.key_id))).first()
+                if known is None:
+                    events.record(conn, "audit-key", "skypact", [events.EVERYONE], self.key_id,
+                                  **self.public_key())
+            self._announced = True
+        with self.engine.connect() as conn:
+            last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
+            if newer_only:
+                newest = conn.execute(select(func.max(audit.c.event_seq))).scalar() or 0
+                which = event_rows.c.seq > newest
+            else:
+                which = event_rows.c.seq.not_in(select(audit.c.event_seq))
+            q = select(event_rows).where(which).order_by(event_rows.c.seq)
+            pending = conn.execute(q.limit(limit) if limit is not None else q).all()
+        if not pending:
+            return 0
+        seq, prev = (last.seq, last.hash) if last else (0, ZERO.hex())
+        rows = []
+        for r in pending:
+            seq += 1
+            digest = event_digest(_event_doc(r))
+            h = entry_hash(seq, prev, digest)
+            rows.append({"seq": seq, "event_seq": r.seq, "prev_hash": prev, "digest": digest, "hash": h,
+                         "signature": self.key.sign(bytes.fromhex(h)).hex(), "key_id": self.key_id,
+                         "at": time.time()})
+            prev = h
+        with self.transaction() as conn:
+            conn.execute(insert(audit), rows)
+        return len(rows)
 
     def entries(self, party: str | None, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
         """Entries after ``after``: with the event when it concerns ``party`` (None: every event,

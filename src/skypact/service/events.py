@@ -11,6 +11,7 @@ two parties in it, an emergency to everyone with only the plan's reference.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -89,23 +90,24 @@ def record(conn: Connection, kind: str, actor: str, audience: Sequence[str], sub
 def record_notification(conn: Connection, note: dict[str, Any], subject: str) -> None:
     """Store a notification (a ``notifications`` row) and its ``notification-sent`` event, which
     names it by its id."""
-    party, kind = note["party"], note["type"]
-    row = {"at": time.time(), "kind": "notification-sent", "actor": "skypact", "audience": [party],
-           "subject": subject, "data": {"id": None, "type": kind, "party": party}}
+    data: dict[str, Any] = {"id": None, "type": note["type"], "party": note["party"]}
+    row = {"at": time.time(), "kind": "notification-sent", "actor": "skypact", "audience": [note["party"]],
+           "subject": subject, "data": data}
     batch = conn.info.get(_BATCH)
     if batch is not None:
         batch.append((note, row))
         return
     key = conn.execute(_INSERT_NOTE, note).inserted_primary_key
-    row["data"]["id"] = key[0] if key else None
+    data["id"] = key[0] if key else None
     conn.execute(INSERT["events"], row)
 
 
 @contextmanager
 def batched(conn: Connection) -> Iterator[None]:
     """Within the block, the events and notifications recorded on ``conn`` are kept and inserted
-    when it ends, in two statements instead of one each (same rows, same order, same ids; a
-    write makes a dozen): nothing in a write reads back the events it records."""
+    when it ends (same rows, same order, same ids): a write records a dozen, and one statement
+    per row through the SQL layer was a fifth of its time.  Nothing in a write reads back the
+    events it records."""
     if _BATCH in conn.info:  # already batching (a nested block): the outer one inserts
         yield
         return
@@ -115,13 +117,40 @@ def batched(conn: Connection) -> Iterator[None]:
         yield
     finally:
         del conn.info[_BATCH]
+    if not batch:
+        return
+    if conn.dialect.name == "sqlite":
+        _insert_sqlite(conn, batch)
+        return
     notes = [(note, row) for note, row in batch if note is not None]
     if notes:
         ids = conn.execute(_INSERT_NOTES, [note for note, _ in notes]).scalars().all()
         for (_, row), nid in zip(notes, ids, strict=True):
             row["data"]["id"] = nid
-    if batch:
-        conn.execute(INSERT["events"], [row for _, row in batch])
+    conn.execute(INSERT["events"], [row for _, row in batch])
+
+
+_NOTE_COLS = ("at", "type", "severity", "party", "subject", "fields", "text", "delivered_at", "ack_due", "ack_at",
+              "ack_by", "escalated")
+_NOTE_SQL = f"INSERT INTO notifications ({', '.join(_NOTE_COLS)}) VALUES ({', '.join('?' * len(_NOTE_COLS))})"
+_EVENT_SQL = "INSERT INTO events (at, kind, actor, audience, subject, data) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def _insert_sqlite(conn: Connection, batch: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -> None:
+    """The batch straight through the driver, in the connection's transaction: the same rows as
+    SQLAlchemy would write (JSON as its ``json.dumps``, booleans as 0/1), a tenth of the cost."""
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for note, row in batch:
+            if note is not None:
+                cur.execute(_NOTE_SQL, (note["at"], note["type"], note["severity"], note["party"], note["subject"],
+                                        json.dumps(note["fields"]), json.dumps(note["text"]), note["delivered_at"],
+                                        note["ack_due"], note["ack_at"], note["ack_by"], int(note["escalated"])))
+                row["data"]["id"] = cur.lastrowid
+        cur.executemany(_EVENT_SQL, [(r["at"], r["kind"], r["actor"], json.dumps(r["audience"]), r["subject"],
+                                      json.dumps(r["data"])) for _, r in batch])
+    finally:
+        cur.close()
 
 
 def read(engine: Engine, party: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:

@@ -137,6 +137,7 @@ class Hub(Parties):
         self.settings = EngineSettings(minima=minima or MinimaTable())
         self.max_delay_s = max_delay_s
         self.live = LiveSet(self.settings)
+        self._max_priority: dict[str, int] = {}
         self.party_minima = PartyMinima(self.settings.minima, self.settings.piece_m)  # shared by every check
         self.areas = AreaLocks()
         # SQLite has one writer at a time and makes the others sleep and retry with growing
@@ -147,7 +148,7 @@ class Hub(Parties):
         self.notices = Notices(engine, self._transaction)
         self.webhooks = Webhooks(engine, self.notices)
         self.presence = Presence(self.notices)
-        self.audit = AuditChain(engine, audit_key_file, self._transaction)
+        self.audit = AuditChain(engine, audit_key_file, lambda: self._transaction(durable=False))
         self.surveillance = Surveillance(self)
         with engine.connect() as conn:
             urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
@@ -157,12 +158,14 @@ class Hub(Parties):
                     self.live.put(self.live.entry(item, self._priority(item, item.id in urgent)))
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def _transaction(self, durable: bool = True) -> Iterator[Connection]:
         """One write transaction (taken inside the area locks).  A unique-key race (two parties
         creating the same id in disjoint areas at once) is answered as the id being taken.
 
         On return the change is durable, or, inside :meth:`hold`, will be when the locks are
-        released (group commit, :mod:`skypact.store.durable`)."""
+        released (group commit, :mod:`skypact.store.durable`).  ``durable=False``: no wait for
+        the disk (the audit chain's rows, which follow their events in the log and are rebuilt
+        from them)."""
         writer = self._sqlite_writer
         if writer is not None:  # held only for a transaction that stores: never long, so waited for
             writer.acquire()
@@ -177,6 +180,8 @@ class Hub(Parties):
         finally:
             if writer is not None:
                 writer.release()
+        if not durable:
+            return
         if getattr(self._local, "holding", 0):
             self._local.ticket = ticket
         else:
@@ -305,17 +310,18 @@ class Hub(Parties):
                if_version: int | None) -> tuple[Entry, int]:
         """Refuse what may not be written; the entry with its effective priority, and the new version."""
         if isinstance(item, FlightPlan):
-            maxp = conn.execute(Q.MAX_PRIORITY, {"party": who.party}).scalar_one()
+            maxp = self._max_priority.get(who.party)
+            if maxp is None:  # set when the party is created, never changed
+                maxp = self._max_priority[who.party] = conn.execute(Q.MAX_PRIORITY, {"party": who.party}).scalar_one()
             if item.priority > maxp:
                 raise AccessError(N_("priority {priority} is above the party's maximum {max}"),
                                   priority=item.priority, max=maxp)
         t = kind.table
-        current = conn.execute(Q.CURRENT[t.name], {"id": item.id}).first()
+        rows = conn.execute(Q.OF_ID, {"id": item.id}).all()
+        current = next((r for r in rows if r.tab == t.name), None)
         if if_version is None:
-            other = VOLUME if kind is PLAN else PLAN
             # a live entry of that id outside both tables is a piece of an F3548 entity (skypact.dss)
-            if current is not None or conn.execute(Q.EXISTS[other.table.name], {"id": item.id}).first() \
-                    or self.live.get(item.id) is not None:
+            if rows or self.live.get(item.id) is not None:
                 raise StateError(kind.texts[2], id=item.id)
             return replace(entry, priority=self._priority(item, False)), 1
         current = _own(current, who, kind, item.id)

@@ -10,26 +10,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Delete, Insert, Select, Update, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Delete,
+    Insert,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from skypact.store.tables import conflicts, credentials, emergencies, events, parties, plans, requests, volumes
 
-__all__ = ["CONFLICTS_OF", "CURRENT", "DELETE_CONFLICTS_OF", "EXISTS", "INSERT", "KEY_STATE", "MAX_PRIORITY",
-           "REQUEST", "ROW", "SET_STATE", "URGENT"]
+__all__ = ["CONFLICTS_OF", "DELETE_CONFLICTS_OF", "INSERT", "KEY_STATE", "MAX_PRIORITY",
+           "OF_ID", "REQUEST", "ROW", "SET_STATE", "URGENT"]
 
 _ID = "id"
 
 MAX_PRIORITY: Select[Any] = select(parties.c.max_priority).where(parties.c.id == bindparam("party"))
 
-#: version, owner and state of a plan or volume, by table name
-CURRENT: dict[str, Select[Any]] = {t.name: select(t.c.party, t.c.version, t.c.state).where(t.c.id == bindparam(_ID))
-                              for t in (plans, volumes)}
+#: table name, owner, version and state of the plan and of the volume with this id (0, 1 or 2 rows)
+OF_ID: CompoundSelect[Any] = union_all(*(select(literal(t.name).label("tab"), t.c.party, t.c.version, t.c.state)
+                                    .where(t.c.id == bindparam(_ID)) for t in (plans, volumes)))
 #: the whole row of a plan or volume, by table name
 ROW: dict[str, Select[Any]] = {t.name: select(t).where(t.c.id == bindparam(_ID)) for t in (plans, volumes)}
 #: a state change (``:row_id``, ``:new_state``, ``:new_version``), by table name
 SET_STATE: dict[str, Update] = {t.name: update(t).where(t.c.id == bindparam("row_id")).values(
     state=bindparam("new_state"), version=bindparam("new_version")) for t in (plans, volumes)}
-EXISTS: dict[str, Select[Any]] = {t.name: select(t.c.id).where(t.c.id == bindparam(_ID)) for t in (plans, volumes)}
 
 URGENT: Select[Any] = select(emergencies.c.plan).where(emergencies.c.plan == bindparam(_ID))
 
