@@ -9,8 +9,9 @@ move, resolution suggestions.  Check and store are one atomic step because every
 could change the check's outcome (a filing, update, state change or deletion in the same area
 and hours, or of the same item) holds the same locks until its own commit and the update of the
 live set; only the storing needs the database's write transaction, so on SQLite (one writer at a
-time) the engine's work of one write overlaps the commit of another.  A dry run does the same
-and stores nothing.  Ended plans and volumes leave the live set.
+time) the engine's work of one write overlaps the commit of another.  The flush to disk comes
+after the locks are released and before the answer (group commit, :mod:`skypact.store.durable`).
+A dry run does the same and stores nothing.  Ended plans and volumes leave the live set.
 
 Priority: a plan's declared priority is capped by its party's ``max_priority``.  The emergency
 override lifts one live plan above every other (:data:`EMERGENCY_PRIORITY`); declaring and
@@ -176,7 +177,7 @@ class Hub(Parties):
             except IntegrityError:
                 raise StateError(N_("the id is taken by another plan or volume, or the write raced another: "
                                     "read and try again")) from None
-            ticket = self.durable.ticket() if self.durable is not None else 0
+            ticket = self.durable.ticket() if self.durable is not None and durable else 0
         finally:
             if writer is not None:
                 writer.release()

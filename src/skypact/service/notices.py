@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
@@ -65,7 +64,8 @@ class Notices:
         t = TYPES[kind]
         units = self._units(conn, party)
         at = time.time() if now is None else now
-        text = {lang: asdict(render_notification(kind, fields, lang, units)) for lang in LANGS}
+        text = {lang: {"short": r.short, "full": r.full}
+                for lang in LANGS for r in (render_notification(kind, fields, lang, units),)}
         due = at + self._settings(conn, party)[0] if t.ack else None
         events.record_notification(conn, {"at": at, "type": kind, "severity": t.severity.value, "party": party,
                                           "subject": subject, "fields": fields, "text": text, "ack_due": due,

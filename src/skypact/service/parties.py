@@ -74,7 +74,8 @@ class Parties:
         return issue_token(self.token_key, Principal(row.party, row.role), ttl_s, kid=key_id)
 
     def revoke(self, key_id: str) -> None:
-        """Revoke one credential: its tokens stop working at once."""
+        """Revoke one credential: its tokens stop working at once here, and within
+        :data:`KEY_FRESH_S` on a server running in another process."""
         with self.engine.begin() as conn:
             party = conn.execute(select(credentials.c.party).where(credentials.c.key_id == key_id)).scalar()
             if party is None:
