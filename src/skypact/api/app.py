@@ -31,7 +31,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
@@ -160,6 +160,10 @@ def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
     links = {op: {"operationId": op, "parameters": params(op)} for op in ops}
     return {201: {"description": f"the {kind} as stored, its conflicts and suggestions", "links": links}}
 
+
+#: the largest sequence number or id every store can hold (PostgreSQL's INTEGER columns)
+SEQ_MAX = 2**31 - 1
+After = Annotated[int, Query(ge=0, le=SEQ_MAX, description="only what comes after this sequence number")]
 
 #: audit entries chained per step on the event loop (each ~0.1 ms), and how often a full search runs
 AUDIT_STEP = 32
@@ -363,7 +367,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     # -- notifications ---------------------------------------------------------------------
     @app.get("/v1/notifications")
-    def list_notifications(who: Who, after: Annotated[int, Query(ge=0)] = 0,
+    def list_notifications(who: Who, after: After = 0,
                            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
         """The caller's notifications (id > ``after``): type, severity, fields, and the short and
         full texts in English and Russian, in the party's units."""
@@ -376,12 +380,12 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     async def stream_notifications(
         request: Request, who: Who,
         last_event_id: Annotated[str | None, Header(max_length=20, description="resume after this id")] = None,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: After = 0,
         follow: Annotated[bool, Query(description="keep the stream open for new notifications")] = True,
     ) -> StreamingResponse:
         """Server-Sent Events: each notification as ``id``, ``event`` (its type) and ``data`` (JSON).
         Reconnect with ``Last-Event-ID`` to resume: nothing is lost, across a server restart too."""
-        start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+        start = min(int(last_event_id), SEQ_MAX) if last_event_id and last_event_id.isdigit() else after
         return StreamingResponse(_sse(request, the_hub, who.party, start, follow), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -413,7 +417,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return {"party": who.party, "silent": True}
 
     @app.post("/v1/notifications/{notification_id}/ack")
-    def ack_notification(notification_id: int, who: Who) -> dict[str, Any]:
+    def ack_notification(notification_id: Annotated[int, Path(ge=0, le=SEQ_MAX)], who: Who) -> dict[str, Any]:
         """Acknowledge a notification addressed to the caller's party (who and when are kept)."""
         return the_hub.notices.ack(who.party, who.key, notification_id)
 
@@ -425,7 +429,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     @app.get("/audit", include_in_schema=False)
     @app.get("/v1/audit")
-    def audit_entries(who: Who, after: Annotated[int, Query(ge=0)] = 0,
+    def audit_entries(who: Who, after: After = 0,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 1000) -> list[dict[str, Any]]:
         """Chain entries after ``after``: with the event when it concerns the caller's party, else
         redacted to seq, previous hash, digest, hash and signature (the chain still verifies)."""
@@ -438,7 +442,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     # -- events ----------------------------------------------------------------------------
     @app.get("/v1/events")
-    def list_events(who: Who, after: Annotated[int, Query(ge=0)] = 0,
+    def list_events(who: Who, after: After = 0,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
         """Events addressed to the caller's party (``seq`` > ``after``), each with EN and RU text."""
         return the_hub.events(who, after, limit)

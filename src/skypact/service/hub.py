@@ -430,8 +430,7 @@ class Hub(Parties):
         """The stored conflicts of ``entity_id``: other id -> (its own party, the other's party)."""
         rows = conn.execute(Q.CONFLICTS_OF, {"id": entity_id})
         return {(r.plan_b if r.plan_a == entity_id else r.plan_a):
-                ((r.record["party_a"], r.record["party_b"]) if r.plan_a == entity_id
-                 else (r.record["party_b"], r.record["party_a"])) for r in rows}
+                ((r.party_a, r.party_b) if r.plan_a == entity_id else (r.party_b, r.party_a)) for r in rows}
 
     def _cleared(self, conn: Connection, who: Principal, entity_id: str, gone: dict[str, tuple[str, str]],
                  item: Item | None = None) -> None:

@@ -46,7 +46,10 @@ SET_STATE: dict[str, Update] = {t.name: update(t).where(t.c.id == bindparam("row
 
 URGENT: Select[Any] = select(emergencies.c.plan).where(emergencies.c.plan == bindparam(_ID))
 
-CONFLICTS_OF: Select[Any] = select(conflicts.c.plan_a, conflicts.c.plan_b, conflicts.c.record).where(
+#: the conflicts of an item, with the two parties read out of the record (not the whole record)
+CONFLICTS_OF: Select[Any] = select(conflicts.c.plan_a, conflicts.c.plan_b,
+                                   conflicts.c.record["party_a"].as_string().label("party_a"),
+                                   conflicts.c.record["party_b"].as_string().label("party_b")).where(
     or_(conflicts.c.plan_a == bindparam(_ID), conflicts.c.plan_b == bindparam(_ID)))
 DELETE_CONFLICTS_OF: Delete = delete(conflicts).where(or_(conflicts.c.plan_a == bindparam(_ID),
                                                           conflicts.c.plan_b == bindparam(_ID)))
