@@ -2,8 +2,9 @@
 
 A write (filing, update, state change, deletion) is mostly Python work under the GIL, so a
 worker thread buys no parallelism; handing every request to the thread pool and back only adds
-a thread hop and GIL hand-overs that measured more than half the server's time per write.  So a
-write first runs right on the event loop, without ever waiting for a lock
+a thread hop and GIL hand-overs (measured with 8 clients: 194 writes/s through the pool, 315 on
+the loop, filings in disjoint areas; 142 and 218 in one busy area).  So a write first runs
+right on the event loop, without waiting for an area lock
 (:meth:`skypact.service.hub.Hub.inline`): if a worker thread's write (F3548, surveillance, or one
 sent there) holds one of its area locks, nothing has been done yet; the loop serves other
 requests and tries it again after a short pause, and after ~30 ms in all runs it in the thread
