@@ -186,10 +186,13 @@ class Hub(Parties):
         if getattr(self._local, "holding", 0):
             self._local.ticket = ticket
         else:
-            self._flushed(ticket)
+            self.flush(ticket)
 
-    def _flushed(self, ticket: int) -> None:
-        """Wait until the commit of ``ticket`` is on disk, then wake the notification streams."""
+    def flush(self, ticket: int | None) -> None:
+        """Wait until the commit of ``ticket`` (0: nothing to sync) is on disk, then wake the
+        notification streams; None: nothing was committed."""
+        if ticket is None:
+            return
         if self.durable is not None and ticket:
             self.durable.wait(ticket)
         self.notices.committed()
@@ -210,7 +213,7 @@ class Hub(Parties):
                 if getattr(self._local, "inline", False):
                     self._local.unflushed = ticket
                 else:
-                    self._flushed(ticket)
+                    self.flush(ticket)
 
     @contextmanager
     def inline(self) -> Iterator[Callable[[], int | None]]:
@@ -226,16 +229,11 @@ class Hub(Parties):
             yield lambda: self._local.unflushed
         except BaseException:
             if self._local.unflushed is not None:  # committed, then failed: flush before answering
-                self._flushed(self._local.unflushed)
+                self.flush(self._local.unflushed)
                 self._local.unflushed = None
             raise
         finally:
             self._local.inline = False
-
-    def flush(self, ticket: int | None) -> None:
-        """Make what ``ticket`` (from :meth:`inline`) committed durable and tell the streams."""
-        if ticket is not None:
-            self._flushed(ticket)
 
     @staticmethod
     def _priority(item: Item, emergency: bool) -> int:
@@ -274,7 +272,7 @@ class Hub(Parties):
                               plan_party=item.party, party=who.party)
         kind.validate(item)
         body = item.model_dump(mode="json")
-        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        digest = "" if request_key is None else hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         entry = self.live.entry(item)
         old = self.live.get(item.id) if if_version is not None else None
         with self.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
