@@ -50,6 +50,7 @@ from skypact.i18n import N_
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
 from skypact.service.auth import OutsideIssuer, Principal, verify_outside
 from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
+from skypact.service.sealer import HelperSealer, SealerError
 from skypact.service.views import Area
 from skypact.store.db import connect
 from skypact.units import FPM, FT, KT
@@ -165,8 +166,11 @@ def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
 SEQ_MAX = 2**31 - 1
 After = Annotated[int, Query(ge=0, le=SEQ_MAX, description="only what comes after this sequence number")]
 
-#: audit entries chained per step on the event loop (each ~0.1 ms), and how often a full search runs
-AUDIT_STEP = 32
+#: audit entries chained per step: sealed by the helper process, or (each ~0.13 ms) on the event
+#: loop while the helper is down; how long a failed helper rests; how often a full search runs
+AUDIT_STEP = 256
+AUDIT_STEP_HERE = 32
+AUDIT_HELPER_RETRY_S = 30.0
 AUDIT_FULL_S = 10.0
 
 
@@ -197,24 +201,38 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
                     log.exception("background job %s failed", getattr(job, "__qualname__", job))
 
         async def chain() -> None:
-            """The audit chain, kept up on the loop itself in steps of AUDIT_STEP entries: in a
-            worker thread its signing competed with the loop for the GIL at every release (a
-            busy-area run without the chain at all: 279 writes/s, with it in a thread ~210).
-            A full search in a thread, at start and on
-            PostgreSQL every ten seconds, also chains events that committed after a later one
-            (PostgreSQL's writers commit side by side; SQLite's one at a time, in seq order)."""
-            last_full = 0.0
+            """The audit chain, kept up from the loop in steps of at most AUDIT_STEP entries,
+            sealed in a helper process (:mod:`skypact.service.sealer`) while the loop serves
+            requests; if the helper fails, sealed here until it is started again.  A full search
+            in a thread, at start and on PostgreSQL every ten seconds, also chains events that
+            committed after a later one (PostgreSQL's writers commit side by side; SQLite's one
+            at a time, in seq order)."""
+            last_full = helper_failed = 0.0
             full_every = AUDIT_FULL_S if the_hub.engine.dialect.name != "sqlite" else float("inf")
-            while True:
-                try:
-                    if not last_full or time.monotonic() - last_full > full_every:
-                        last_full = time.monotonic()
-                        await run_in_threadpool(the_hub.audit.append_pending)
-                    n = the_hub.audit.append_pending(limit=AUDIT_STEP, newer_only=True, wait=False)
-                except Exception:
-                    log.exception("audit chain round failed")
-                    n = 0
-                await asyncio.sleep(0 if n == AUDIT_STEP else 0.2)
+            sealer = HelperSealer()
+            try:
+                while True:
+                    try:
+                        if not last_full or time.monotonic() - last_full > full_every:
+                            last_full = time.monotonic()
+                            await run_in_threadpool(the_hub.audit.append_pending)
+                        if time.monotonic() - helper_failed > AUDIT_HELPER_RETRY_S:
+                            try:
+                                n = await the_hub.audit.append_pending_helped(sealer, AUDIT_STEP)
+                            except SealerError as e:
+                                log.warning("audit sealing helper failed (%s): sealing in the server for %.0f s",
+                                            e, AUDIT_HELPER_RETRY_S)
+                                helper_failed = time.monotonic()
+                                continue
+                        else:
+                            n = the_hub.audit.append_pending(limit=AUDIT_STEP_HERE, newer_only=True, wait=False)
+                    except Exception:
+                        log.exception("audit chain round failed")
+                        n = 0
+                    # a short pause lets a busy server's events gather into larger batches
+                    await asyncio.sleep(0 if n >= AUDIT_STEP else 0.02 if n else 0.2)
+            finally:
+                await sealer.close()
 
         await run_in_threadpool(the_hub.surveillance.warm_up)
         tasks = [asyncio.create_task(chain()),
@@ -227,6 +245,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         finally:
             for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # the sealing helper stopped before the loop ends
 
     app = FastAPI(title="skypact", version="0.1.0",
                   description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.",

@@ -37,7 +37,7 @@ import numpy as np
 
 from skypact.plans.model import FlightPlan, ReservedVolume
 from skypact.strategic.index import EngineSettings, PartyMinima, build_grid
-from skypact.strategic.trajectory import Trajectories, build_trajectories
+from skypact.strategic.trajectory import Cut, Trajectories, cut_plans
 from skypact.strategic.volumes import VolumeShape
 
 __all__ = ["AreaLocks", "Busy", "Entry", "LiveSet"]
@@ -61,6 +61,8 @@ class Entry:
     cells: frozenset[int] = field(repr=False)
     #: a plan's pieces in the engine frame, cut once (None for a volume)
     tr: Trajectories | None = field(default=None, repr=False, compare=False)
+    #: the same cut, for other levels of the plan (the resolution search)
+    cut: Cut | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -91,16 +93,17 @@ class LiveSet:
     # -- cells -----------------------------------------------------------------------------
     def entry(self, item: Item, priority: int = 0) -> Entry:
         """``item`` with its time span and space cells (not yet in the set)."""
-        kept = None
+        kept = cut = None
         if isinstance(item, FlightPlan):
-            tr = kept = build_trajectories([item], self.settings.piece_m)
+            cut = cut_plans([item], self.settings.piece_m)
+            tr = kept = cut.trajectories()
             expand = (self._base + tr.hpad)[tr.plan]
         else:
             tr, grow = self._volume_box(item)
             expand = np.array([self._base + grow])
         grid = build_grid(tr, expand, np.full(tr.pieces, 1e6), CELL_M, _ONE_TIME_BIN, 1e7, t_origin=0.0)
         lo, hi = _time_span(item)
-        return Entry(item, priority, lo, hi, frozenset(int(k) for k in np.unique(grid.keys)), kept)
+        return Entry(item, priority, lo, hi, frozenset(int(k) for k in np.unique(grid.keys)), kept, cut)
 
     def _volume_box(self, vol: ReservedVolume) -> tuple[Trajectories, float]:
         """A still 'piece' at the volume's centre over its window, and how far its box must grow:

@@ -13,6 +13,9 @@ appends one entry per event:
   carries the old key's signature of the new one, and :func:`verify` trusts the new key only
   through that endorsement.
 
+The server seals (digest, hash, signature) in a helper process, :mod:`skypact.service.sealer`,
+and stores the entries itself (:meth:`AuditChain.append_pending_helped`).
+
 A party reads every entry (``GET /v1/audit``): those about itself (or everyone) with the event,
 the others redacted to seq, previous hash, digest, hash and signature - enough to verify the
 whole chain without seeing others' details.  :func:`verify` recomputes it and names the first
@@ -30,29 +33,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from skypact.service import events
+from skypact.service.sealer import HelperSealer, entry_hash, event_digest, seal
 from skypact.store.tables import audit
 from skypact.store.tables import events as event_rows
 
 __all__ = ["ZERO", "AuditChain", "Problem", "entry_hash", "event_digest", "key_id", "verify"]
 
 ZERO = bytes(32)
-
-
-def event_digest(event: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the RFC 8785 canonical JSON of an event."""
-    return hashlib.sha256(rfc8785.dumps(event)).hexdigest()
-
-
-def entry_hash(seq: int, prev_hash: str, digest: str) -> str:
-    """SHA-256 (hex) of seq (8 bytes, big-endian) ‖ previous hash ‖ digest."""
-    return hashlib.sha256(seq.to_bytes(8, "big") + bytes.fromhex(prev_hash) + bytes.fromhex(digest)).hexdigest()
 
 
 def key_id(public: Ed25519PublicKey) -> str:
@@ -129,7 +122,33 @@ class AuditChain:
         finally:
             self._appending.release()
 
+    async def append_pending_helped(self, sealer: HelperSealer, limit: int) -> int:
+        """:meth:`append_pending` (``newer_only``, without waiting) for an event loop: the entries
+        are sealed in ``sealer``'s helper process while the loop serves other work.
+
+        Raises:
+            SealerError: the helper failed (nothing was appended)."""
+        if not self._appending.acquire(False):
+            return 0
+        try:
+            batch = self._pending(limit, newer_only=True)
+            if batch is None:
+                return 0
+            seq, prev, pending = batch
+            sealed = await sealer.seal(self.key, seq + 1, prev, [_event_doc(r) for r in pending])
+            return self._insert(seq, prev, pending, sealed)
+        finally:
+            self._appending.release()
+
     def _append(self, limit: int | None, newer_only: bool) -> int:
+        batch = self._pending(limit, newer_only)
+        if batch is None:
+            return 0
+        seq, prev, pending = batch
+        return self._insert(seq, prev, pending, seal(self.key, seq + 1, prev, [_event_doc(r) for r in pending]))
+
+    def _pending(self, limit: int | None, newer_only: bool) -> tuple[int, str, list[Any]] | None:
+        """The last entry's seq and hash, and the events to chain after it (None: nothing to do)."""
         if not self._announced:
             with self.transaction() as conn:
                 known = conn.execute(select(event_rows.c.seq).where(
@@ -146,18 +165,18 @@ class AuditChain:
             else:
                 which = event_rows.c.seq.not_in(select(audit.c.event_seq))
             q = select(event_rows).where(which).order_by(event_rows.c.seq)
-            pending = conn.execute(q.limit(limit) if limit is not None else q).all()
+            pending = list(conn.execute(q.limit(limit) if limit is not None else q).all())
         if not pending:
-            return 0
-        seq, prev = (last.seq, last.hash) if last else (0, ZERO.hex())
+            return None
+        return (last.seq, last.hash, pending) if last else (0, ZERO.hex(), pending)
+
+    def _insert(self, seq: int, prev: str, pending: list[Any], sealed: list[tuple[str, str, str]]) -> int:
+        """Store the entries ``seq + 1``, … of ``pending`` with their seals."""
+        now = time.time()
         rows = []
-        for r in pending:
-            seq += 1
-            digest = event_digest(_event_doc(r))
-            h = entry_hash(seq, prev, digest)
-            rows.append({"seq": seq, "event_seq": r.seq, "prev_hash": prev, "digest": digest, "hash": h,
-                         "signature": self.key.sign(bytes.fromhex(h)).hex(), "key_id": self.key_id,
-                         "at": time.time()})
+        for i, (r, (digest, h, signature)) in enumerate(zip(pending, sealed, strict=True)):
+            rows.append({"seq": seq + 1 + i, "event_seq": r.seq, "prev_hash": prev, "digest": digest, "hash": h,
+                         "signature": signature, "key_id": self.key_id, "at": now})
             prev = h
         with self.transaction() as conn:
             conn.execute(insert(audit), rows)

@@ -346,7 +346,7 @@ class Hub(Parties):
             found = st.probe(item, tr=entry.tr)
             prio = {e.id: e.priority for e in near} | {item.id: entry.priority}
             if item.id in plans_to_resolve(found, prio):
-                res = [resolution_dict(suggest(st, item, max_delay_s=self.max_delay_s, tr=entry.tr))]
+                res = [resolution_dict(suggest(st, item, max_delay_s=self.max_delay_s, tr=entry.tr, cut=entry.cut))]
         else:
             found = self._index(near).probe_volume(item)
         ref = {"id": item.id, "party": item.party, "state": "Proposed", "version": version, "extents": extents(item)}

@@ -22,7 +22,7 @@ from skypact.plans.model import Altitude, FlightPlan
 from skypact.strategic import _kernels as K
 from skypact.strategic.detect import Strategic
 from skypact.strategic.index import Probe
-from skypact.strategic.trajectory import Trajectories, build_trajectories
+from skypact.strategic.trajectory import Cut, Trajectories, cut_plans
 from skypact.units import FT
 
 __all__ = ["Resolution", "suggest"]
@@ -39,8 +39,14 @@ class Resolution:
 
 
 def _pairs(st: Strategic, pr: Probe, exclude: tuple[str, ...], t_extra: float, alt_extra: float) -> np.ndarray:
+    """The distinct (probe piece, index piece) pairs of the broad phase, sorted."""
     rows = st.index.probe_rows(pr, exclude, narrow=False, t_extra=t_extra, alt_extra=alt_extra)
-    return np.unique(rows[:, 2:4].astype(np.int64), axis=0) if len(rows) else np.zeros((0, 2), dtype=np.int64)
+    if not len(rows):
+        return np.zeros((0, 2), dtype=np.int64)
+    ab = rows[:, 2:4].astype(np.int64)
+    span = int(ab[:, 1].max()) + 1
+    keys = np.unique(ab[:, 0] * span + ab[:, 1])  # one key per pair: 1-D unique is far cheaper than by rows
+    return np.stack((keys // span, keys % span), axis=1)
 
 
 def _args(st: Strategic, pr: Probe) -> tuple[object, ...]:
@@ -70,35 +76,46 @@ def smallest_delay(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = (
 
 def with_cruise_level(plan: FlightPlan, change_m: float) -> FlightPlan:
     """``plan`` with every waypoint at its highest altitude moved by ``change_m``."""
+    alts = _cruise_altitudes(plan, change_m)
+    return plan.model_copy(update={"waypoints": [w if a is w.alt else w.model_copy(update={"alt": a})
+                                                 for w, a in zip(plan.waypoints, alts, strict=True)]})
+
+
+def _cruise_altitudes(plan: FlightPlan, change_m: float) -> list[Altitude]:
+    """The waypoint altitudes of :func:`with_cruise_level` (the same objects where unchanged)."""
     top = max(w.alt.metres for w in plan.waypoints)
-    wps = []
+    out = []
     for w in plan.waypoints:
-        if abs(w.alt.metres - top) < 1e-6:
-            new_m = w.alt.metres + change_m
-            scale = w.alt.metres / w.alt.value if w.alt.value else FT
-            w = w.model_copy(update={"alt": Altitude(value=new_m / scale, unit=w.alt.unit, ref=w.alt.ref)})
-        wps.append(w)
-    return plan.model_copy(update={"waypoints": wps})
+        a = w.alt
+        if abs(a.metres - top) < 1e-6:
+            scale = a.metres / a.value if a.value else FT
+            a = Altitude(value=(a.metres + change_m) / scale, unit=a.unit, ref=a.ref)
+        out.append(a)
+    return out
 
 
 def nearest_level(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = (),
-                  step_ft: float = 1000.0, max_steps: int = 10, tr: Trajectories | None = None
-                  ) -> tuple[float, float] | None:
-    """``(change_ft, new_level_ft)`` of the nearest cruise-level change that clears every conflict."""
+                  step_ft: float = 1000.0, max_steps: int = 10, tr: Trajectories | None = None,
+                  cut: Cut | None = None) -> tuple[float, float] | None:
+    """``(change_ft, new_level_ft)`` of the nearest cruise-level change that clears every conflict.
+
+    Each level's trajectory is completed from one cut of the plan (``cut``, made here when not
+    given: a level change moves no position or time), the same arrays as cutting the moved plan
+    again."""
     pr = st.index.prepare(plan, tr)
     pairs = _pairs(st, pr, exclude, 0.0, max_steps * step_ft * FT)
     top_ft = max(w.alt.feet for w in plan.waypoints)
+    cut = cut or cut_plans([plan], st.settings.piece_m)
     for n in range(1, max_steps + 1):
         for sign in (1, -1):
             change = sign * n * step_ft
             if top_ft + change < 0:
                 continue
-            moved = with_cruise_level(plan, change * FT)
-            tr = build_trajectories([moved], st.settings.piece_m)
-            a = _args(st, Probe(moved, pr.code, tr))
+            tr = cut.trajectories(np.array([a.metres for a in _cruise_altitudes(plan, change * FT)]))
+            a = _args(st, Probe(plan, pr.code, tr))
             if len(pairs) and K.any_conflict(tr.t, *a, pairs):
                 continue
-            if st.volume_conflicts(moved, tr):
+            if st.volume_conflicts(plan, tr):
                 continue
             return change, top_ft + change
     return None
@@ -106,9 +123,9 @@ def nearest_level(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = ()
 
 def suggest(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = (), max_delay_s: float = 3600.0,
             step_s: float = 1.0, level_step_ft: float = 1000.0, max_level_steps: int = 10,
-            tr: Trajectories | None = None) -> Resolution:
+            tr: Trajectories | None = None, cut: Cut | None = None) -> Resolution:
     """Both suggestions for a plan checked against ``st`` (``exclude``: ids not to check against;
-    ``tr``: the plan's trajectory when already built)."""
+    ``tr``, ``cut``: the plan's trajectory and its cut (:func:`cut_plans`) when already made)."""
     delay = smallest_delay(st, plan, exclude, max_delay_s, step_s, tr)
-    level = nearest_level(st, plan, exclude, level_step_ft, max_level_steps, tr)
+    level = nearest_level(st, plan, exclude, level_step_ft, max_level_steps, tr, cut)
     return Resolution(plan.id, delay, level[0] if level else None, level[1] if level else None)

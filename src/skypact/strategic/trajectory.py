@@ -31,7 +31,8 @@ from numpy.typing import NDArray
 from skypact.geo.geodesy import ecef_ground, geodesic_points
 from skypact.plans.model import AltRef, FlightPlan
 
-__all__ = ["REF_BITS", "Trajectories", "build_trajectories", "concat_trajectories", "empty_trajectories"]
+__all__ = ["REF_BITS", "Cut", "Trajectories", "build_trajectories", "concat_trajectories", "cut_plans",
+           "empty_trajectories"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -81,6 +82,36 @@ def _flatten(plans: Sequence[FlightPlan]) -> tuple[FloatArray, ...]:
 
 def build_trajectories(plans: Sequence[FlightPlan], piece_m: float) -> Trajectories:
     """Cut every plan into pieces no longer than ``piece_m`` metres (plans must be valid)."""
+    return cut_plans(plans, piece_m).trajectories()
+
+
+@dataclass(frozen=True, eq=False)
+class Cut:
+    """Plans cut into pieces, with what their altitudes do not change kept apart: the same plans
+    at other waypoint altitudes (a level change: same positions and times) are completed from
+    it by :meth:`trajectories` without cutting them again, as :func:`build_trajectories` would."""
+
+    #: the waypoint altitudes (m) of the plans as cut, in order
+    alt: FloatArray
+    _fixed: dict[str, Any]  # the Trajectories fields that do not depend on altitude
+    _index: tuple[Any, ...]  # where each breakpoint takes its altitude from
+
+    def trajectories(self, alt: FloatArray | None = None) -> Trajectories:
+        """The trajectories with waypoint altitudes ``alt`` (m, one per waypoint; default: the plans' own)."""
+        a = self.alt if alt is None else alt
+        pos, li, frac, fin, last, pre, post, w0, w1, leg_i, dt, leg_off, base, tau, nb = self._index
+        balt = np.empty(nb)
+        balt[pos] = a[li] + frac * (a[li + 1] - a[li])
+        balt[fin] = a[last]
+        if len(pre):
+            balt[pre], balt[post] = a[w0], a[w1]
+        vspeed = np.abs(a[leg_i + 1] - a[leg_i]) / dt
+        wmax = np.maximum.reduceat(vspeed, leg_off) if len(vspeed) else np.zeros(0)
+        return Trajectories(alt=balt, vpad=base + wmax * tau, **self._fixed)
+
+
+def cut_plans(plans: Sequence[FlightPlan], piece_m: float) -> Cut:
+    """Cut every plan into pieces no longer than ``piece_m`` metres (plans must be valid)."""
     n_plans = len(plans)
     counts = np.array([len(p.waypoints) for p in plans], dtype=np.int64)
     lat, lon, t, alt, bits_f = _flatten(plans)
@@ -105,7 +136,6 @@ def build_trajectories(plans: Sequence[FlightPlan], piece_m: float) -> Trajector
     bt = np.empty(nb)
     bla = np.empty(nb)
     blo = np.empty(nb)
-    balt = np.empty(nb)
     bref = np.zeros(nb, dtype=np.int8)
 
     # leg pieces: position = plan offset + hold + local piece index
@@ -114,26 +144,23 @@ def build_trajectories(plans: Sequence[FlightPlan], piece_m: float) -> Trajector
     pos = offsets[:-1][piece_plan] + hold[piece_plan] + local
     li = leg_i[leg]
     bt[pos] = t[li] + frac * dt[leg]
-    balt[pos] = alt[li] + frac * (alt[li + 1] - alt[li])
     bla[pos] = plat
     blo[pos] = plon
     bref[pos] = bits[li] | bits[li + 1]
     # final waypoint of each plan
     fin = offsets[:-1] + hold + pieces_per_plan
     bt[fin] = t[last]
-    balt[fin] = alt[last]
     bla[fin] = lat[last]
     blo[fin] = lon[last]
     # holds before the first and after the last waypoint
     hp = np.flatnonzero(hold)
+    pre = offsets[:-1][hp]
+    post = offsets[1:][hp] - 1
+    w0 = wp_off[:-1][hp]
+    w1 = last[hp]
     if len(hp):
-        pre = offsets[:-1][hp]
-        post = offsets[1:][hp] - 1
-        w0 = wp_off[:-1][hp]
-        w1 = last[hp]
         bt[pre] = t[w0] - tau[hp]
         bt[post] = t[w1] + tau[hp]
-        balt[pre], balt[post] = alt[w0], alt[w1]
         bla[pre], bla[post] = lat[w0], lat[w1]
         blo[pre], blo[post] = lon[w0], lon[w1]
         bref[pre] = bits[w0]
@@ -146,17 +173,13 @@ def build_trajectories(plans: Sequence[FlightPlan], piece_m: float) -> Trajector
     plan_of_bp = np.repeat(np.arange(n_plans, dtype=np.int32), bp_count)
 
     speed = dist / dt
-    vspeed = np.abs(alt[leg_i + 1] - alt[leg_i]) / dt
     leg_off = np.concatenate(([0], np.cumsum(counts - 1)))[:-1]
     vmax = np.maximum.reduceat(speed, leg_off) if len(speed) else np.zeros(0)
-    wmax = np.maximum.reduceat(vspeed, leg_off) if len(vspeed) else np.zeros(0)
     lateral = np.array([p.uncertainty.lateral_m for p in plans], dtype=np.float64)
     vertical = np.array([p.uncertainty.vertical_m for p in plans], dtype=np.float64)
-    return Trajectories(
-        t=bt, x=bx, y=by, z=bz, alt=balt, offsets=offsets.astype(np.int64), start=start.astype(np.int64),
-        plan=plan_of_bp[start], ref=bref[start],
-        hpad=lateral + vmax * tau, vpad=vertical + wmax * tau,
-    )
+    fixed = {"t": bt, "x": bx, "y": by, "z": bz, "offsets": offsets.astype(np.int64), "start": start.astype(np.int64),
+             "plan": plan_of_bp[start], "ref": bref[start], "hpad": lateral + vmax * tau}
+    return Cut(alt, fixed, (pos, li, frac, fin, last, pre, post, w0, w1, leg_i, dt, leg_off, vertical, tau, nb))
 
 
 def concat_trajectories(parts: Sequence[Trajectories]) -> Trajectories:
