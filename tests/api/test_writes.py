@@ -3,10 +3,12 @@ when another writer holds one; answered once durable."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from typing import Any
 
+from skypact.service.auth import Principal
 from tests.api.conftest import body
 from tests.builders import plan, wp
 
@@ -47,3 +49,60 @@ def test_an_answer_waits_for_the_disk(env: dict[str, Any]) -> None:
         assert hub.engine.dialect.name == "postgresql"
         return
     assert hub.durable.synced == hub.durable.committed and hub.durable.flushes >= 1
+
+
+def test_writes_on_the_loop_share_flushes_and_answer_only_once_synced(env: dict[str, Any]) -> None:
+    """Eight writes on the loop at once, with a slow disk: each answers only after a flush that
+    covers its commit, and they share flushes (one thread hop per flush, not per write)."""
+    hub, writes = env["hub"], env["app"].state.writes
+    gc = hub.durable
+    if gc is None:  # PostgreSQL: its commit is durable by itself
+        assert hub.engine.dialect.name == "postgresql"
+        return
+    fsync = gc._fsync
+    gc._fsync = lambda fd: (time.sleep(0.02), fsync(fd))[1]
+    who = Principal("A", "operator")
+    tickets: dict[int, int] = {}
+    synced: dict[int, int] = {}
+
+    def file(k: int) -> Any:
+        out = hub.file_plan(who, plan(f"G{k}", "A", [wp(-40 + 5 * k, 10, 30000, 0), wp(-40 + 5 * k, 11, 30000, 600)]))
+        tickets[k] = gc.committed  # its ticket: the loop runs one write at a time
+        return out
+
+    async def one(k: int) -> None:
+        await writes(file, k)
+        synced[k] = gc.synced
+
+    async def together() -> None:
+        await asyncio.gather(*(one(k) for k in range(8)))
+
+    flushes = gc.flushes
+    asyncio.run(together())
+    assert len(synced) == 8 and all(synced[k] >= tickets[k] for k in range(8))
+    assert 1 <= gc.flushes - flushes < 8
+
+
+def test_a_flush_finished_before_a_later_commit_is_not_awaited_again(env: dict[str, Any]) -> None:
+    """A write that committed after the last flush began, finding that flush already finished
+    (its callbacks not yet run), starts a new one instead of awaiting the finished one forever."""
+    hub, writes = env["hub"], env["app"].state.writes
+    gc = hub.durable
+    if gc is None:  # PostgreSQL: no flushes
+        assert hub.engine.dialect.name == "postgresql"
+        return
+    with hub.inline() as unflushed:  # committed as on the loop: left for the caller to flush
+        hub.file_plan(Principal("A", "operator"), plan("H1", "A", [wp(12, 10, 30000, 0), wp(12, 11, 30000, 600)]))
+    ticket = unflushed()
+    assert ticket and gc.synced < ticket
+
+    async def late_commit() -> None:
+        finished = asyncio.get_running_loop().create_future()
+        finished.set_result(None)
+        writes._flushing = finished  # the flush that began before this commit
+        await writes._synced(ticket)
+
+    t = threading.Thread(target=asyncio.run, args=(late_commit(),), daemon=True)
+    t.start()
+    t.join(timeout=10)
+    assert not t.is_alive() and gc.synced >= ticket

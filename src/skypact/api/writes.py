@@ -12,7 +12,7 @@ pool, where it may wait without holding up other requests.  Disjoint writes thus
 wait for each other, and the loop never blocks on an area lock.
 
 Either way the answer goes out only once the change is durable: the loop's writes are flushed
-by one flusher thread (writes that finish together share one ``fsync``; the loop serves others
+by one flusher thread (writes that finish together await one ``fsync``; the loop serves others
 meanwhile); a thread's write is flushed in its thread (:mod:`skypact.store.durable`).
 """
 
@@ -43,6 +43,7 @@ class Writes:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self._flusher = ThreadPoolExecutor(1, thread_name_prefix="skypact-flush")
+        self._flushing: asyncio.Future[None] | None = None  # the flush under way, on the loop's side
         self.inline = 0  #: writes run on the loop (figures for tests and the benchmark)
         self.in_thread = 0  #: writes that found a lock taken and ran in a worker thread
 
@@ -63,7 +64,17 @@ class Writes:
         self.inline += 1
         ticket = unflushed()
         if ticket:  # on disk before the answer; the loop serves others meanwhile
-            await asyncio.get_running_loop().run_in_executor(self._flusher, self.hub.flush, ticket)
-        else:
-            self.hub.flush(ticket)  # nothing to sync (PostgreSQL): only wake the streams
+            await self._synced(ticket)
+        self.hub.flush(0)  # synced (or nothing to sync: PostgreSQL): wake the streams
         return out
+
+    async def _synced(self, ticket: int) -> None:
+        """Return once the commit of ``ticket`` is on disk.  Writes waiting together share one
+        flush, made in the flusher thread and awaited by all of them: one thread hop per flush,
+        not one per write."""
+        gc = self.hub.durable
+        assert gc is not None
+        while gc.synced < ticket:
+            if self._flushing is None or self._flushing.done():  # none under way, or it began before this commit
+                self._flushing = asyncio.get_running_loop().run_in_executor(self._flusher, gc.flush)
+            await asyncio.shield(self._flushing)

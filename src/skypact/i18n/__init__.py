@@ -43,6 +43,7 @@ def _plural_func(lang: Lang) -> Callable[[int], int]:
     return gettext.c2py(catalog(lang).plural_expr)
 
 
+@lru_cache(maxsize=8192)  # the catalogs never change once read; a notification looks up a dozen texts
 def translate(msgid: str, lang: Lang) -> str:
     """The text of ``msgid`` in ``lang``; the English msgid when a form is missing."""
     msg = catalog(lang).get(msgid)

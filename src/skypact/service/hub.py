@@ -316,7 +316,7 @@ class Hub(Parties):
                 raise AccessError(N_("priority {priority} is above the party's maximum {max}"),
                                   priority=item.priority, max=maxp)
         t = kind.table
-        rows = conn.execute(Q.OF_ID, {"id": item.id}).all()
+        rows = Q.HOT["of-id"](conn, {"id": item.id})
         current = next((r for r in rows if r.tab == t.name), None)
         if if_version is None:
             # a live entry of that id outside both tables is a piece of an F3548 entity (skypact.dss)
@@ -367,7 +367,7 @@ class Hub(Parties):
                "t_start": entry.t_lo, "t_end": entry.t_hi, "extents": result.item["extents"]}
         before = self._pairs(conn, item.id) if version > 1 else {}  # a new item has no conflicts yet
         if version == 1:
-            conn.execute(Q.INSERT[t.name], {"id": item.id, **row})
+            Q.HOT[f"insert-{t.name}"](conn, {"id": item.id, **row})
         else:
             conn.execute(update(t).where(t.c.id == item.id).values(**row))
             conn.execute(Q.DELETE_CONFLICTS_OF, {"id": item.id})
@@ -390,7 +390,7 @@ class Hub(Parties):
                           records: list[dict[str, Any]]) -> None:
         """Store the conflicts ``item`` was found in, record them and tell both parties."""
         for c, d in zip(found, records, strict=True):
-            conn.execute(Q.INSERT["conflicts"], {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
+            Q.HOT["insert-conflicts"](conn, {"plan_a": c.a, "plan_b": c.b, "record": d, "note": ""})
             events.record(conn, "conflict-found", actor, [c.party_a, c.party_b], item.id,
                           **{k: v for k, v in d.items() if k != "text"}, a=c.a, b=c.b)
             for own, own_party, other, other_party in ((c.a, c.party_a, c.b, c.party_b),
@@ -426,7 +426,7 @@ class Hub(Parties):
 
     def _pairs(self, conn: Connection, entity_id: str) -> dict[str, tuple[str, str]]:
         """The stored conflicts of ``entity_id``: other id -> (its own party, the other's party)."""
-        rows = conn.execute(Q.CONFLICTS_OF, {"id": entity_id})
+        rows = Q.HOT["conflicts-of"](conn, {"id": entity_id})
         return {(r.plan_b if r.plan_a == entity_id else r.plan_a):
                 ((r.party_a, r.party_b) if r.plan_a == entity_id else (r.party_b, r.party_a)) for r in rows}
 
@@ -476,7 +476,7 @@ class Hub(Parties):
         with self.hold(LiveSet.lock_keys([old] if old else [])):
             with self._transaction() as conn:
                 t = kind.table
-                row = _own(conn.execute(Q.ROW[t.name], {"id": entity_id}).first(), who, kind, entity_id)
+                row = _own(next(iter(Q.HOT[f"row-{t.name}"](conn, {"id": entity_id})), None), who, kind, entity_id)
                 if state not in kind.transitions.get(row.state, ()):
                     raise StateError(N_("a plan cannot go from {old} to {new}"), old=row.state, new=state)
                 pairs = self._pairs(conn, entity_id)
@@ -492,8 +492,8 @@ class Hub(Parties):
                                           callsign=row.body["callsign"], party=row.party,
                                           reason={lang: refused.message(lang) for lang in LANGS})
                 if refused is None:
-                    conn.execute(Q.SET_STATE[t.name], {"row_id": entity_id, "new_state": state,
-                                                       "new_version": row.version + 1})
+                    Q.HOT[f"set-state-{t.name}"](conn, {"row_id": entity_id, "new_state": state,
+                                                         "new_version": row.version + 1})
                     events.record(conn, f"{kind.name}-state", who.party, [who.party], entity_id, id=entity_id,
                                   state=state, version=row.version + 1)
                     if state == "Ended":

@@ -52,6 +52,10 @@ class GroupCommit:
             self.committed += 1
             return self.committed
 
+    def flush(self) -> None:
+        """Make every commit counted so far durable (one flush, unless another already covers them)."""
+        self.wait(self.committed)
+
     def wait(self, ticket: int) -> None:
         """Return once the commit of ``ticket`` is on disk (flushing the WAL if no one has yet)."""
         if self.synced >= ticket:
