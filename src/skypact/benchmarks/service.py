@@ -137,6 +137,16 @@ def _server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not start in 60 s")
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server; killed when it does not end within 30 s of being asked."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _log_tail(var: Path, chars: int = 3000) -> str:
     text = (var / "server.log").read_text(errors="replace") if (var / "server.log").exists() else ""
     return text[-chars:] or "(the server wrote nothing)"
@@ -178,8 +188,7 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
         try:
             r = _drive(scenario, url, proc, port, tokens, clients, seconds, keep, seed, say)
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            _stop(proc)
         if r["errors"]:
             r["server_log"] = _log_tail(var)
         return r
@@ -308,8 +317,7 @@ def stream_latency(db: str | None = None, filings: int = 200, seed: int = 1) -> 
                     "from_write_ms_p99": round(float(np.percentile(from_write, 99)), 2) if from_write else None,
                     "write_ms_p50": round(float(np.percentile(writer.filing_ms, 50)), 2)}
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            _stop(proc)
 
 
 def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint", "busy"), clients: int = 8,
