@@ -153,7 +153,16 @@ def _log_tail(var: Path, chars: int = 3000) -> str:
 
 
 def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """CPU seconds used by process ``pid`` and its live children (the server's audit sealing helper)."""
+    kids = [int(k) for f in Path(f"/proc/{pid}/task").glob("*/children") for k in f.read_text().split()]
+    return _own_cpu_s(pid) + sum(_own_cpu_s(k) for k in kids)
+
+
+def _own_cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # ended meanwhile
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
