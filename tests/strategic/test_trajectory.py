@@ -27,6 +27,23 @@ def test_concat_equals_building_all_at_once() -> None:
     assert len(joined) == 30
 
 
+def test_concat_of_single_plans_equals_building_all_at_once() -> None:
+    """Single plans carry their breakpoints packed in one array: joined in one copy, the same."""
+    plans = european_day(25, seed=4).plans
+    piece_m = 20_000.0
+    parts = [build_trajectories([p], piece_m) for p in plans]
+    assert all(p.packed is not None for p in parts) and build_trajectories(plans[:2], piece_m).packed is None
+    joined = concat_trajectories(parts)
+    whole = build_trajectories(plans, piece_m)
+    for name in ("t", "x", "y", "z", "alt", "offsets", "start", "plan", "ref", "hpad", "vpad"):
+        a, b = getattr(joined, name), getattr(whole, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    mixed = concat_trajectories([parts[0], build_trajectories(plans[1:3], piece_m), *parts[3:]])
+    np.testing.assert_array_equal(mixed.x, whole.x)  # packed or not, joined alike
+    np.testing.assert_array_equal(mixed.start, whole.start)
+
+
 def test_concat_of_nothing_is_empty() -> None:
     e = concat_trajectories([])
     assert len(e) == 0 and e.pieces == 0

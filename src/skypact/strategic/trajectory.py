@@ -22,7 +22,7 @@ pyproj calls, not one per plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,9 @@ class Trajectories:
     ref: NDArray[np.int8]
     hpad: FloatArray
     vpad: FloatArray
+    #: a single plan's (5, n) array whose rows are ``t``, ``x``, ``y``, ``z`` and ``alt`` (those
+    #: fields are its rows): joining many single plans is then one copy (:func:`concat_trajectories`)
+    packed: FloatArray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -95,6 +98,7 @@ class Cut:
     alt: FloatArray
     _fixed: dict[str, Any]  # the Trajectories fields that do not depend on altitude
     _index: tuple[Any, ...]  # where each breakpoint takes its altitude from
+    _packed: FloatArray | None = None  # one plan: t, x, y, z (and a row for alt) as one array
 
     def trajectories(self, alt: FloatArray | None = None) -> Trajectories:
         """The trajectories with waypoint altitudes ``alt`` (m, one per waypoint; default: the plans' own)."""
@@ -107,7 +111,14 @@ class Cut:
             balt[pre], balt[post] = a[w0], a[w1]
         vspeed = np.abs(a[leg_i + 1] - a[leg_i]) / dt
         wmax = np.maximum.reduceat(vspeed, leg_off) if len(vspeed) else np.zeros(0)
-        return Trajectories(alt=balt, vpad=base + wmax * tau, **self._fixed)
+        fixed = self._fixed
+        if self._packed is None:
+            return Trajectories(alt=balt, vpad=base + wmax * tau, **fixed)
+        buf = self._packed.copy()  # a single plan: t, x, y, z and alt as the rows of one array
+        buf[4] = balt
+        return Trajectories(t=buf[0], x=buf[1], y=buf[2], z=buf[3], alt=buf[4], offsets=fixed["offsets"],
+                            start=fixed["start"], plan=fixed["plan"], ref=fixed["ref"], hpad=fixed["hpad"],
+                            vpad=base + wmax * tau, packed=buf)
 
 
 def cut_plans(plans: Sequence[FlightPlan], piece_m: float) -> Cut:
@@ -179,7 +190,9 @@ def cut_plans(plans: Sequence[FlightPlan], piece_m: float) -> Cut:
     vertical = np.array([p.uncertainty.vertical_m for p in plans], dtype=np.float64)
     fixed = {"t": bt, "x": bx, "y": by, "z": bz, "offsets": offsets.astype(np.int64), "start": start.astype(np.int64),
              "plan": plan_of_bp[start], "ref": bref[start], "hpad": lateral + vmax * tau}
-    return Cut(alt, fixed, (pos, li, frac, fin, last, pre, post, w0, w1, leg_i, dt, leg_off, vertical, tau, nb))
+    packed = np.stack((bt, bx, by, bz, np.zeros(nb))) if n_plans == 1 else None
+    return Cut(alt, fixed, (pos, li, frac, fin, last, pre, post, w0, w1, leg_i, dt, leg_off, vertical, tau, nb),
+               packed)
 
 
 def concat_trajectories(parts: Sequence[Trajectories]) -> Trajectories:
@@ -187,6 +200,8 @@ def concat_trajectories(parts: Sequence[Trajectories]) -> Trajectories:
     the same as building all their plans at once, without cutting them again."""
     if not parts:
         return empty_trajectories()
+    if all(p.packed is not None for p in parts):
+        return _concat_single(parts)
     n_bp = np.array([len(p.t) for p in parts])
     n_pieces = np.array([len(p.start) for p in parts])
     n_plans = np.array([len(p) for p in parts])
@@ -203,6 +218,23 @@ def concat_trajectories(parts: Sequence[Trajectories]) -> Trajectories:
         start=(cat("start") + np.repeat(bp, n_pieces)).astype(np.int64),
         plan=(cat("plan") + np.repeat(npl, n_pieces)).astype(np.int32),
         ref=cat("ref"), hpad=cat("hpad"), vpad=cat("vpad"),
+    )
+
+
+def _concat_single(parts: Sequence[Trajectories]) -> Trajectories:
+    """:func:`concat_trajectories` of single plans with packed arrays: one copy of their
+    breakpoints, the rest counted from their lengths."""
+    buf = np.concatenate([p.packed for p in parts], axis=1)
+    n_bp = np.fromiter((len(p.t) for p in parts), np.int64, len(parts))
+    ends = np.cumsum(n_bp)
+    is_start = np.ones(int(ends[-1]), dtype=bool)
+    is_start[ends - 1] = False
+    return Trajectories(
+        t=buf[0], x=buf[1], y=buf[2], z=buf[3], alt=buf[4], offsets=np.concatenate(([0], ends)).astype(np.int64),
+        start=np.flatnonzero(is_start).astype(np.int64),
+        plan=np.repeat(np.arange(len(parts), dtype=np.int32), n_bp - 1),
+        ref=np.concatenate([p.ref for p in parts]), hpad=np.concatenate([p.hpad for p in parts]),
+        vpad=np.concatenate([p.vpad for p in parts]),
     )
 
 
