@@ -4,6 +4,7 @@ key followed across a rotation, and a failed helper reported, then started again
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 from typing import Any
 
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from skypact.service.audit import ZERO, verify
-from skypact.service.sealer import HelperSealer, SealerError, seal
+from skypact.service.sealer import HelperSealer, SealerError, seal, stored_event
 from skypact.store.tables import audit, events
 from tests.api.conftest import body
 from tests.api.test_volumes_api import A1, AV1, B1
@@ -24,6 +25,10 @@ DOCS: list[dict[str, Any]] = [
     {"seq": 8, "at": 1780301230.0, "kind": "plan-state", "actor": "A", "audience": ["A"], "subject": "A1",
      "data": {"id": "A1", "state": "Ended", "version": 2, "tiny": 5e-324, "big": 2**53 - 1}},
 ]
+
+
+ROWS = [(d["seq"], d["at"], d["kind"], d["actor"], json.dumps(d["audience"]), d["subject"],
+         json.dumps(d["data"], ensure_ascii=False)) for d in DOCS]  # as the server sends them: JSON columns as text
 
 
 def _helped(coro_of: Any) -> Any:
@@ -39,20 +44,21 @@ def _helped(coro_of: Any) -> Any:
 def test_the_helper_seals_exactly_as_the_server_does() -> None:
     key = Ed25519PrivateKey.generate()
     prev = "ab" * 32
-    got = _helped(lambda s: s.seal(key, 41, prev, DOCS))
+    assert [stored_event(r) for r in ROWS] == DOCS
+    got = _helped(lambda s: s.seal(key, 41, prev, ROWS))
     assert got == seal(key, 41, prev, DOCS)
     assert got[1][1] != got[0][1] and len({g[2] for g in got}) == 2
 
 
 def test_the_helper_follows_the_key_and_restarts_after_a_failure() -> None:
     k1, k2 = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    bad = [{**DOCS[0], "at": math.inf}]  # RFC 8785 has no infinity: the helper answers with an error
+    bad = [(*ROWS[0][:1], math.inf, *ROWS[0][2:])]  # RFC 8785 has no infinity: the helper answers with an error
 
     async def steps(s: HelperSealer) -> list[Any]:
-        out = [await s.seal(k1, 1, ZERO.hex(), DOCS[:1]), await s.seal(k2, 2, "00" * 32, DOCS[1:])]
+        out = [await s.seal(k1, 1, ZERO.hex(), ROWS[:1]), await s.seal(k2, 2, "00" * 32, ROWS[1:])]
         with pytest.raises(SealerError, match="FloatDomainError"):
             await s.seal(k1, 1, ZERO.hex(), bad)
-        out.append(await s.seal(k1, 1, ZERO.hex(), DOCS[:1]))  # a new helper, told the key again
+        out.append(await s.seal(k1, 1, ZERO.hex(), ROWS[:1]))  # a new helper, told the key again
         return out
 
     first, second, again = _helped(steps)

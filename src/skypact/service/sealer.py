@@ -10,7 +10,8 @@ sealing runs on another core.  Both ways compute the same :func:`seal`.
 
 The helper speaks one JSON document per line.  In: ``{"key": HEX}`` (the raw Ed25519 private
 key to sign with from now on; no answer) or ``{"seq": N, "prev": HEX, "events": [...]}`` (a batch:
-the first entry's seq, the hash before it, the events in order).  Out, per batch:
+the first entry's seq, the hash before it, the events in order as rows in :data:`STORED` order,
+audience and data as JSON text).  Out, per batch:
 ``{"rows": [[digest, hash, signature], ...]}`` or ``{"error": TEXT}``.
 """
 
@@ -27,7 +28,10 @@ import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-__all__ = ["HelperSealer", "SealerError", "entry_hash", "event_digest", "seal"]
+__all__ = ["STORED", "HelperSealer", "SealerError", "entry_hash", "event_digest", "seal", "stored_event"]
+
+#: the columns of an event row as the server sends it to the helper (audience and data as JSON text)
+STORED = ("seq", "at", "kind", "actor", "audience", "subject", "data")
 
 #: the longest line the parent reads from the helper (a batch of AUDIT_STEP_MAX entries is ~60 kB)
 _LINE_LIMIT = 1 << 24
@@ -59,6 +63,14 @@ def seal(key: Ed25519PrivateKey, seq: int, prev: str, docs: Sequence[dict[str, A
     return out
 
 
+def stored_event(row: Sequence[Any]) -> dict[str, Any]:
+    """The event as chained (see :mod:`skypact.service.audit`) from a row in :data:`STORED`
+    order whose audience and data are JSON text (parsed as the store's JSON columns are)."""
+    seq, at, kind, actor, audience, subject, data = row
+    return {"seq": seq, "at": at, "kind": kind, "actor": actor, "audience": json.loads(audience),
+            "subject": subject, "data": json.loads(data)}
+
+
 def _raw(key: Ed25519PrivateKey) -> str:
     return key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex()
 
@@ -71,8 +83,9 @@ class HelperSealer:
         self._key: str | None = None  # the raw key the helper holds
 
     async def seal(self, key: Ed25519PrivateKey, seq: int, prev: str,
-                   docs: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
-        """:func:`seal` in the helper (started on first use).
+                   rows: Sequence[Sequence[Any]]) -> list[tuple[str, str, str]]:
+        """:func:`seal` in the helper (started on first use) of the events ``rows`` (each in
+        :data:`STORED` order, audience and data as JSON text).
 
         Raises:
             SealerError: the helper failed; it is stopped and started again on the next call.
@@ -89,17 +102,17 @@ class HelperSealer:
             if raw != self._key:
                 proc.stdin.write(json.dumps({"key": raw}).encode() + b"\n")
                 self._key = raw
-            proc.stdin.write(json.dumps({"seq": seq, "prev": prev, "events": list(docs)}).encode() + b"\n")
+            proc.stdin.write(json.dumps({"seq": seq, "prev": prev, "events": list(rows)}).encode() + b"\n")
             await proc.stdin.drain()
             line = await proc.stdout.readline()
             answer = json.loads(line) if line else {"error": "the helper process ended"}
         except (OSError, ValueError, asyncio.LimitOverrunError) as e:
             answer = {"error": f"{type(e).__name__}: {e}"}
-        rows = answer.get("rows")
-        if not isinstance(rows, list) or len(rows) != len(docs):
+        sealed = answer.get("rows")
+        if not isinstance(sealed, list) or len(sealed) != len(rows):
             await self.close()
             raise SealerError(str(answer.get("error", "a malformed answer")))
-        return [(str(d), str(h), str(s)) for d, h, s in rows]
+        return [(str(d), str(h), str(s)) for d, h, s in sealed]
 
     async def close(self) -> None:
         """Stop the helper (it also ends by itself when its input closes)."""
@@ -127,7 +140,8 @@ def main() -> None:
                 continue
             if key is None:
                 raise ValueError("no key given before the first batch")
-            answer: dict[str, Any] = {"rows": seal(key, int(msg["seq"]), str(msg["prev"]), msg["events"])}
+            docs = [stored_event(r) for r in msg["events"]]
+            answer: dict[str, Any] = {"rows": seal(key, int(msg["seq"]), str(msg["prev"]), docs)}
         except Exception as e:  # told to the parent, which seals in its own process instead
             answer = {"error": f"{type(e).__name__}: {e}"}
         out.write(json.dumps(answer).encode() + b"\n")
