@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import time
 from typing import Any
 
 import pytest
@@ -13,10 +14,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from skypact.service.audit import ZERO, verify
+from skypact.service.auth import Principal
+from skypact.service.hub import Hub
 from skypact.service.sealer import HelperSealer, SealerError, seal, stored_event
 from skypact.store.tables import audit, events
 from tests.api.conftest import body
 from tests.api.test_volumes_api import A1, AV1, B1
+from tests.builders import plan, wp
 
 DOCS: list[dict[str, Any]] = [
     {"seq": 7, "at": 1780301229.1530764, "kind": "conflict-found", "actor": "B", "audience": ["A", "B"],
@@ -86,3 +90,27 @@ def test_a_chain_sealed_by_the_helper_verifies(env: dict[str, Any]) -> None:
     assert hub.audit.append_pending() == 0
     k = c.get("/.well-known/skypact-audit-key").json()
     assert verify(hub.audit.entries(None), {k["key_id"]: bytes.fromhex(k["public_key"])}) is None
+
+
+def test_while_the_helper_fails_the_server_seals_in_its_own_process(server: tuple[str, Hub],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(self: HelperSealer, *args: Any) -> list[tuple[str, str, str]]:
+        raise SealerError("broken for the test")
+
+    monkeypatch.setattr(HelperSealer, "seal", broken)
+    _, hub = server
+    hub.add_party("A", max_priority=3)
+    hub.add_party("B")
+    hub.file_plan(Principal("A", "operator"), plan("A1", "A", [wp(50, 0, 30000, 0), wp(50, 2, 30000, 1200)]))
+    hub.file_plan(Principal("B", "operator"), plan("B1", "B", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)]))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the server's own appender, not this test, chains them
+        with hub.engine.connect() as conn:
+            n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+            n_chained = conn.execute(select(func.count()).select_from(audit)).scalar_one()
+        if n_chained == n_events:
+            break
+        time.sleep(0.1)
+    assert n_chained == n_events >= 8
+    key = hub.audit.public_key()
+    assert verify(hub.audit.entries(None), {key["key_id"]: bytes.fromhex(key["public_key"])}) is None

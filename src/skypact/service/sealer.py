@@ -33,6 +33,8 @@ __all__ = ["STORED", "HelperSealer", "SealerError", "entry_hash", "event_digest"
 #: the columns of an event row as the server sends it to the helper (audience and data as JSON text)
 STORED = ("seq", "at", "kind", "actor", "audience", "subject", "data")
 
+#: how long the parent waits for a batch's seals (a batch takes milliseconds; more means the helper is stuck)
+ANSWER_TIMEOUT_S = 10.0
 #: the longest line the parent reads from the helper (a batch of AUDIT_STEP_MAX entries is ~60 kB)
 _LINE_LIMIT = 1 << 24
 
@@ -88,7 +90,8 @@ class HelperSealer:
         :data:`STORED` order, audience and data as JSON text).
 
         Raises:
-            SealerError: the helper failed; it is stopped and started again on the next call.
+            SealerError: the helper failed or gave no answer within :data:`ANSWER_TIMEOUT_S`; it
+                is stopped and started again on the next call.
         """
         try:
             proc = self._proc
@@ -104,8 +107,10 @@ class HelperSealer:
                 self._key = raw
             proc.stdin.write(json.dumps({"seq": seq, "prev": prev, "events": list(rows)}).encode() + b"\n")
             await proc.stdin.drain()
-            line = await proc.stdout.readline()
+            line = await asyncio.wait_for(proc.stdout.readline(), ANSWER_TIMEOUT_S)
             answer = json.loads(line) if line else {"error": "the helper process ended"}
+        except TimeoutError:
+            answer = {"error": f"no answer in {ANSWER_TIMEOUT_S:.0f} s"}
         except (OSError, ValueError, asyncio.LimitOverrunError) as e:
             answer = {"error": f"{type(e).__name__}: {e}"}
         sealed = answer.get("rows")
