@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from skypact.errors import SkypactError
@@ -42,8 +43,8 @@ def tn(singular: str, plural: str, n: int, lang: LangChoice) -> str:
 
 def fail(e: SkypactError) -> typer.Exit:
     """Print an input error in English and Russian; the caller raises the returned Exit (code 2)."""
-    err.print(f"[bold red]error:[/] {e.message('en')}", markup=True)
-    err.print(f"[bold red]ошибка:[/] {e.message('ru')}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(e.message('en'))}", markup=True)
+    err.print(f"[bold red]ошибка:[/] {escape(e.message('ru'))}", markup=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from skypact.cli.common import EXIT_BAD_INPUT, EXIT_OK, LangChoice, err, fail, out, t
 from skypact.errors import FormatError, InputError, Location
@@ -32,7 +33,7 @@ def validate(
         except InputError as e:
             bad += 1
             for lg in lang.langs():
-                err.print(f"[red]✗[/] {e.message(lg)}", markup=True)
+                err.print(f"[red]✗[/] {escape(e.message(lg))}", markup=True)
             continue
         wps = sum(len(p.waypoints) for p in ps.plans)
         out.print("✓ " + t(N_("{file}: valid, {plans} plans ({waypoints} waypoints), {volumes} volumes"), lang,

@@ -13,21 +13,26 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from skypact.daa.units import ANGLE, LENGTH, NONE, SPEED, TIME, Dim, parse_unit
 from skypact.errors import FormatError, Location
 from skypact.i18n import N_
-from skypact.units import FPM, FT, KT, NM
 
 __all__ = ["Encounter", "Report", "read_encounter"]
 
 _SPLIT = re.compile(r"[,\s]+")
-_UNITS: dict[str, float] = {
-    "deg": math.pi / 180.0, "rad": 1.0, "ft": FT, "m": 1.0, "nmi": NM, "nm": NM, "km": 1000.0,
-    "knot": KT, "kn": KT, "kts": KT, "kt": KT, "fpm": FPM, "ft/min": FPM, "m/s": 1.0, "mps": 1.0,
-    "s": 1.0, "ms": 0.001, "min": 60.0, "none": 1.0, "unitless": 1.0, "-": 1.0,
-}
 _DEFAULT_UNITS = {"lat": "deg", "lon": "deg", "alt": "ft", "sx": "nmi", "sy": "nmi", "sz": "ft", "trk": "deg",
                   "gs": "knot", "vs": "fpm", "vx": "knot", "vy": "knot", "vz": "fpm", "time": "s",
-                  "heading": "deg", "airspeed": "knot"}
+                  "heading": "deg", "airspeed": "knot",
+                  "s_ew_std": "nmi", "s_ns_std": "nmi", "s_en_std": "nmi", "sz_std": "ft",
+                  "v_ew_std": "knot", "v_ns_std": "knot", "v_en_std": "knot", "vz_std": "fpm"}
+#: the kind of quantity each known column holds; a unit of another kind is refused
+_COLUMN_DIM: dict[str, Dim] = {
+    "name": NONE, "alerter": NONE, "time": TIME,
+    **dict.fromkeys(("lat", "lon", "trk", "heading"), ANGLE),
+    **dict.fromkeys(("alt", "sx", "sy", "sz", "s_ew_std", "s_ns_std", "s_en_std", "sz_std"), LENGTH),
+    **dict.fromkeys(("gs", "vs", "vx", "vy", "vz", "airspeed", "v_ew_std", "v_ns_std", "v_en_std", "vz_std"),
+                    SPEED),
+}
 
 
 @dataclass(frozen=True)
@@ -87,10 +92,16 @@ def read_encounter(text: str, file: str | None = None) -> Encounter:
                               line=rest[0][0], got=len(toks), want=len(header))
         units = [t.strip("[]").lower() for t in toks]
         rest = rest[1:]
+    scale: list[float] = []
     for col, u in zip(header, units, strict=True):
-        if u not in _UNITS:
+        unit = parse_unit(u)
+        if unit is None:
             raise FormatError(N_("unknown unit [{unit}] of column {column}"), Location(file=file, field=col),
                               unit=u, column=col)
+        if col in _COLUMN_DIM and unit.dim != _COLUMN_DIM[col]:
+            raise FormatError(N_("unit [{unit}] does not fit column {column}"), Location(file=file, field=col),
+                              unit=u, column=col)
+        scale.append(unit.factor)
     geodesic = "lat" in header and "lon" in header
     need = ["name", "time"] + (["lat", "lon", "alt"] if geodesic else ["sx", "sy", "sz"])
     missing = [c for c in need if c not in header]
@@ -101,7 +112,6 @@ def read_encounter(text: str, file: str | None = None) -> Encounter:
         raise FormatError(N_("line {line}: missing columns {columns}"), Location(file=file),
                           line=head_line, columns=", ".join(cols))
     idx = {h: i for i, h in enumerate(header)}
-    scale = [_UNITS[u] for u in units]
     alt_col = "alt" if geodesic else "sz"
     enc = Encounter(geodesic, alt_scale=scale[idx[alt_col]])
     prev_name = ""
