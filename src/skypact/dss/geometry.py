@@ -21,7 +21,7 @@ from skypact.errors import ServiceError
 from skypact.i18n import N_
 from skypact.plans.model import ReservedVolume
 
-__all__ = ["area_km2", "box", "dump_time", "dumps", "meets", "span", "to_volume"]
+__all__ = ["area_km2", "box", "dump_time", "dumps", "meets", "piece_id", "span", "to_volume"]
 
 _GEOD = Geod(ellps="WGS84")
 _M_PER_DEG = 111_320.0
@@ -111,8 +111,14 @@ def dumps(v: Volume4D) -> dict[str, Any]:
     return out
 
 
-def to_volume(entity_id: str, party: str, v: Volume4D) -> ReservedVolume:
-    """One extent as a skypact reserved volume, for the conflict engine."""
+def piece_id(entity_id: str, k: int) -> str:
+    """The live id of extent ``k`` of an F3548 entity: ``{id}/{k}``.  Native ids cannot hold a
+    ``/`` (:data:`skypact.plans.model.Identifier`), so no piece can take a native plan's id."""
+    return f"{entity_id}/{k}"
+
+
+def to_volume(entity_id: str, k: int, party: str, v: Volume4D) -> ReservedVolume:
+    """Extent ``k`` of an entity as a skypact reserved volume with its piece id, for the engine."""
     vol = v.volume
     if vol.outline_circle is not None:
         c = vol.outline_circle
@@ -125,10 +131,11 @@ def to_volume(entity_id: str, party: str, v: Volume4D) -> ReservedVolume:
         outline = {"type": "Polygon", "coordinates": [ring]}
     alt = {"unit": "m", "ref": "wgs84"}
     try:
-        return _volume(entity_id, party, outline, vol, v, alt)
+        checked = _volume(entity_id, party, outline, vol, v, alt)
     except ValidationError as e:
         detail = str(e).splitlines()[-1].strip()
         raise ServiceError(N_("a volume skypact cannot use: {detail}"), detail=detail) from None
+    return checked.model_copy(update={"id": piece_id(entity_id, k)})  # a '/' no native id may hold
 
 
 def _volume(entity_id: str, party: str, outline: dict[str, Any], vol: Any, v: Volume4D,

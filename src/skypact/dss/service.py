@@ -1,7 +1,8 @@
 """The F3548-21 DSS entities over skypact's store.
 
 One store: an operational intent reference (OIR) filed through F3548 is kept in ``dss_entities``
-and its extents enter the live airspace as reserved-volume pieces (``{id}:{k}``), so skypact's
+and its extents enter the live airspace as reserved-volume pieces (``{id}/{k}``: no native id holds
+a ``/``, and a write replaces or drops only the pieces of its own entity and party), so skypact's
 engine checks them against every native plan and volume, and native filings are checked against
 them; a native plan, once Accepted, is shown through F3548 as an OIR (manager: its party; its
 OVN is known only to that party) and counts in key validation.  Constraint references (CRs) are
@@ -104,8 +105,9 @@ class Dss:
 
     # -- helpers ---------------------------------------------------------------------------
     def _entries(self, entity_id: str, party: str, extents: list[Doc]) -> list[Entry]:
-        vols = [G.to_volume(f"{entity_id}:{k}", party, Volume4D.model_validate(e)) for k, e in enumerate(extents)]
-        return [self.hub.live.entry(v) for v in vols]
+        vols = [G.to_volume(entity_id, k, party, Volume4D.model_validate(e))
+                for k, e in enumerate(extents)]
+        return [self.hub.live.entry(v, group=entity_id) for v in vols]
 
     def _native_ovn(self, entity_id: str, version: int) -> str:
         return hmac.new(self.hub.token_key, f"ovn:{entity_id}:{version}".encode(), hashlib.sha256).hexdigest()[:40]
@@ -186,13 +188,13 @@ class Dss:
                 and CONFORMANCE not in caller.scopes:
             raise AccessError(N_("state {state} needs the scope {scope}"), state=params.state, scope=CONFORMANCE)
         extents = [G.dumps(e) for e in params.extents]
-        pieces = [G.to_volume(f"{entity_id}:{k}", caller.party, e) for k, e in enumerate(params.extents)]
-        new_entries = [self.hub.live.entry(v) for v in pieces]
+        pieces = [G.to_volume(entity_id, k, caller.party, e) for k, e in enumerate(params.extents)]
+        new_entries = [self.hub.live.entry(v, group=entity_id) for v in pieces]
         with ExitStack() as held:
             self._lock.acquire()  # the old pieces are read under the lock, then their areas are taken too
             held.callback(self._lock.release)
-            old_ids = self.hub.live.ids_with_prefix(f"{entity_id}:")
-            old_entries = [e for k in old_ids if (e := self.hub.live.get(k)) is not None]
+            old_entries = self.hub.live.pieces_of(entity_id, caller.party)
+            old_ids = [e.id for e in old_entries]
             held.enter_context(self.hub.hold(LiveSet.lock_keys(new_entries + old_entries)))
             with self.hub._transaction() as conn:
                 subscribers, doc = self._write_reference(conn, caller, kind, entity_id, ovn, params, base, boxes,
@@ -312,8 +314,8 @@ class Dss:
         now = time.time()
         with ExitStack() as stack:
             stack.enter_context(self._lock)
-            old_ids = self.hub.live.ids_with_prefix(f"{entity_id}:")
-            old_entries = [e for k in old_ids if (e := self.hub.live.get(k)) is not None]
+            old_entries = self.hub.live.pieces_of(entity_id, caller.party)
+            old_ids = [e.id for e in old_entries]
             stack.enter_context(self.hub.hold(LiveSet.lock_keys(old_entries)))
             with self.hub._transaction() as conn:
                 row = self._row(conn, kind, entity_id)

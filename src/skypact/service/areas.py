@@ -63,6 +63,8 @@ class Entry:
     tr: Trajectories | None = field(default=None, repr=False, compare=False)
     #: the same cut, for other levels of the plan (the resolution search)
     cut: Cut | None = field(default=None, repr=False, compare=False)
+    #: the F3548 entity this entry is a piece of (None for a native plan or volume)
+    group: str | None = None
 
     @property
     def id(self) -> str:
@@ -88,11 +90,13 @@ class LiveSet:
         self._base = PartyMinima(settings.minima, settings.piece_m).expand_base
         self._entries: dict[str, Entry] = {}
         self._by_cell: dict[int, set[str]] = {}
+        self._groups: dict[str, set[str]] = {}  # F3548 entity -> ids of its pieces
         self._guard = threading.Lock()
 
     # -- cells -----------------------------------------------------------------------------
-    def entry(self, item: Item, priority: int = 0) -> Entry:
-        """``item`` with its time span and space cells (not yet in the set)."""
+    def entry(self, item: Item, priority: int = 0, group: str | None = None) -> Entry:
+        """``item`` with its time span and space cells (not yet in the set); ``group``: the
+        F3548 entity it is a piece of."""
         kept = cut = None
         if isinstance(item, FlightPlan):
             cut = cut_plans([item], self.settings.piece_m)
@@ -103,7 +107,7 @@ class LiveSet:
             expand = np.array([self._base + grow])
         grid = build_grid(tr, expand, np.full(tr.pieces, 1e6), CELL_M, _ONE_TIME_BIN, 1e7, t_origin=0.0)
         lo, hi = _time_span(item)
-        return Entry(item, priority, lo, hi, frozenset(int(k) for k in np.unique(grid.keys)), kept, cut)
+        return Entry(item, priority, lo, hi, frozenset(int(k) for k in np.unique(grid.keys)), kept, cut, group)
 
     def _volume_box(self, vol: ReservedVolume) -> tuple[Trajectories, float]:
         """A still 'piece' at the volume's centre over its window, and how far its box must grow:
@@ -131,10 +135,12 @@ class LiveSet:
         with self._guard:
             return [e.item for e in self._entries.values() if isinstance(e.item, ReservedVolume)]
 
-    def ids_with_prefix(self, prefix: str) -> list[str]:
-        """Ids of the live entries that start with ``prefix`` (the pieces of an F3548 entity)."""
+    def pieces_of(self, group: str, party: str) -> list[Entry]:
+        """The live pieces of the F3548 entity ``group`` that ``party`` filed (sorted by id): a
+        write of the entity replaces or drops these and nothing else."""
         with self._guard:
-            return sorted(k for k in self._entries if k.startswith(prefix))
+            found = (self._entries[k] for k in self._groups.get(group, ()))
+            return sorted((e for e in found if e.item.party == party), key=lambda e: e.id)
 
     def put(self, e: Entry) -> None:
         with self._guard:
@@ -142,6 +148,8 @@ class LiveSet:
             self._entries[e.id] = e
             for cell in e.cells:
                 self._by_cell.setdefault(cell, set()).add(e.id)
+            if e.group is not None:
+                self._groups.setdefault(e.group, set()).add(e.id)
 
     def drop(self, entity_id: str) -> None:
         with self._guard:
@@ -156,6 +164,11 @@ class LiveSet:
             ids.discard(entity_id)
             if not ids:
                 del self._by_cell[cell]
+        if old.group is not None:
+            members = self._groups[old.group]
+            members.discard(entity_id)
+            if not members:
+                del self._groups[old.group]
 
     def candidates(self, e: Entry, t_extra: float = 0.0) -> list[Entry]:
         """Live entries other than ``e`` that share a space cell with it and overlap its time

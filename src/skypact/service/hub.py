@@ -403,7 +403,7 @@ class Hub(Parties):
     def check_pieces(self, conn: Connection, actor: str, pieces: list[ReservedVolume], entries: list[Entry],
                      gone: list[str]) -> int:
         """skypact's own check of an entity filed through F3548 (:mod:`skypact.dss`): each extent
-        is a piece (a reserved volume ``{id}:{k}``) checked against the live airspace with the
+        is a piece (a reserved volume ``{id}/{k}``) checked against the live airspace with the
         minima; conflicts are stored and told like any other and never block the write.  ``gone``:
         ids of the entity's earlier pieces, replaced by these.  The caller holds the area locks of
         both and puts ``entries`` into the live set after the commit.  Returns the conflicts found."""

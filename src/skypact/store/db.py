@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, insert, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, update
 
 from skypact.store import durable
-from skypact.store.tables import SCHEMA_VERSION, VERSIONS, metadata, schema_version
+from skypact.store.tables import SCHEMA_VERSION, VERSIONS, conflicts, dss_entities, metadata, schema_version
 
 __all__ = ["connect"]
 
@@ -47,5 +47,32 @@ def migrate(engine: Engine) -> int:
             found = max((r[0] for r in conn.execute(select(schema_version.c.version))), default=0)
         for version in range(found + 1, SCHEMA_VERSION + 1):
             metadata.create_all(conn, tables=list(VERSIONS[version]))
+            if version in _DATA_STEPS:
+                _DATA_STEPS[version](conn)
             conn.execute(insert(schema_version).values(version=version))
         return found
+
+
+def _pieces_with_slash(conn: Connection) -> None:
+    """Version 8: stored conflicts name an F3548 entity's pieces ``{id}/{k}`` instead of
+    ``{id}:{k}`` (a native id may hold ``:``, never ``/``).  Only sides that are really a piece
+    of that entity - the same party, an extent it has - are renamed; a native plan that happens
+    to be called ``{id}:{k}`` keeps its name."""
+    pieces = {f"{r.id}:{k}": (f"{r.id}/{k}", r.party)
+              for r in conn.execute(select(dss_entities.c.id, dss_entities.c.party, dss_entities.c.extents))
+              for k in range(len(r.extents))}
+    if not pieces:
+        return
+    c = conflicts.c
+    for row in conn.execute(select(conflicts).where(c.plan_a.in_(pieces) | c.plan_b.in_(pieces))).all():
+        record, values = dict(row.record), {}
+        for side in ("a", "b"):
+            old = getattr(row, f"plan_{side}")
+            new, party = pieces.get(old, (None, None))
+            if new is not None and record.get(f"party_{side}") == party:
+                values[f"plan_{side}"] = record[f"plan_{side}"] = new
+        if values:
+            conn.execute(update(conflicts).where(c.id == row.id).values(record=record, **values))
+
+
+_DATA_STEPS = {8: _pieces_with_slash}

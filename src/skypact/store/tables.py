@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 metadata = MetaData()
 
 schema_version = Table("skypact_schema", metadata, Column("version", Integer, primary_key=True))
@@ -195,4 +195,5 @@ dss_availability = Table(
 VERSIONS: dict[int, tuple[Table, ...]] = {1: (schema_version, parties, credentials, plans, conflicts), 2: (requests,),
                                           3: (subjects,), 4: (volumes, emergencies, events),
                                           5: (notifications, party_settings, notice_rules), 6: (audit,),
-                                          7: (dss_entities, dss_subscriptions, dss_availability)}
+                                          7: (dss_entities, dss_subscriptions, dss_availability),
+                                          8: ()}  # 8: F3548 pieces renamed {id}:{k} -> {id}/{k} (store.db)
