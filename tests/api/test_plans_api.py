@@ -264,7 +264,7 @@ def test_only_overlapping_writes_wait(env: dict[str, Any]) -> None:
         hub.file_plan(b, p)
         done[p.id] = 1.0
 
-    with hub.areas.hold(hub.live.lock_keys([hub.live.entry(held_area)])):  # a write in area X, held open
+    with hub.areas.hold(hub.live.lock_region([hub.live.entry(held_area)])):  # a write in area X, held open
         t1 = threading.Thread(target=file, args=(disjoint,))
         t2 = threading.Thread(target=file, args=(overlapping,))
         t1.start()

@@ -8,6 +8,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from skypact.service.auth import Principal
 from tests.api.conftest import body
 from tests.builders import plan, wp
@@ -25,7 +27,7 @@ def test_a_held_area_sends_its_writes_to_a_thread_and_never_stalls_others(env: d
         answers[p.id] = c.post("/v1/plans", json=body(p), headers=h["B"]).status_code
 
     inline0, thread0 = writes.inline, writes.in_thread
-    with hub.hold(hub.live.lock_keys([hub.live.entry(held)])):  # another writer, in area X, for a while
+    with hub.hold(hub.live.lock_region([hub.live.entry(held)])):  # another writer, in area X, for a while
         t = threading.Thread(target=file, args=(overlapping,))
         t.start()
         time.sleep(0.3)  # longer than the loop's patience: the write went to a worker thread
@@ -106,3 +108,34 @@ def test_a_flush_finished_before_a_later_commit_is_not_awaited_again(env: dict[s
     t.start()
     t.join(timeout=10)
     assert not t.is_alive() and gc.synced >= ticket
+
+
+@pytest.mark.parametrize("env", ["sqlite"], indirect=True)
+def test_a_heavy_write_leaves_the_event_loop(env: dict[str, Any]) -> None:
+    """A write that weighs more than the loop may carry (a big outline, or a plan next to one)
+    runs in a worker thread, so other parties' requests are answered meanwhile; a light one
+    beside nothing stays on the loop."""
+    import math
+    from datetime import timedelta
+
+    from skypact.plans.model import Altitude, AltitudeBand, Polygon, ReservedVolume, TimeWindow
+    from skypact.service.areas import HEAVY_WEIGHT
+    from tests.builders import T0
+
+    c, h, writes = env["client"], env["h"], env["app"].state.writes
+    n = HEAVY_WEIGHT + 1
+    ring = [(1.0 + 0.5 * math.cos(2 * math.pi * k / (n - 1)), 50.0 + 0.5 * math.sin(2 * math.pi * k / (n - 1)))
+            for k in range(n - 1)]
+    big = ReservedVolume(id="BIG", party="A", outline=Polygon(coordinates=[[*ring, ring[0]]]),
+                         band=AltitudeBand(lower=Altitude(value=0.0), upper=Altitude(value=40_000.0)),
+                         window=TimeWindow(start=T0, end=T0 + timedelta(hours=6)))
+    inline0, thread0 = writes.inline, writes.in_thread
+    assert c.post("/v1/volumes", json=body(big), headers=h["A"]).status_code == 201
+    assert (writes.inline, writes.in_thread) == (inline0, thread0 + 1)
+    near = plan("N1", "B", [wp(49, 1, 30000, 600), wp(51, 1, 30000, 1800)])  # through the big outline
+    r = c.post("/v1/plans", json=body(near), headers=h["B"])
+    assert r.status_code == 201 and [x["plan_b"] for x in r.json()["conflicts"]] == ["BIG"]
+    assert (writes.inline, writes.in_thread) == (inline0, thread0 + 2)
+    far = plan("F1", "B", [wp(10, 100, 30000, 0), wp(10, 101, 30000, 600)])
+    assert c.post("/v1/plans", json=body(far), headers=h["B"]).status_code == 201
+    assert (writes.inline, writes.in_thread) == (inline0 + 1, thread0 + 2)

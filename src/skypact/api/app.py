@@ -47,6 +47,7 @@ from skypact.dss.routes import add_routes as add_dss_routes
 from skypact.dss.service import Dss
 from skypact.errors import AccessError, AuthError, SkypactError, StateError
 from skypact.i18n import N_
+from skypact.limits import MAX_TRACKS
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
 from skypact.service.auth import OutsideIssuer, Principal, verify_outside
 from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
@@ -94,7 +95,7 @@ class TrackReport(BaseModel):
 
 class TrackBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    tracks: list[TrackReport] = Field(min_length=1, max_length=5000)
+    tracks: list[TrackReport] = Field(min_length=1, max_length=MAX_TRACKS)
 
 
 class TokenRequest(BaseModel):

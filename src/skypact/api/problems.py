@@ -71,7 +71,7 @@ async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
     if e.get("type") == "json_invalid":
         return problem(400, FormatError(N_("not valid JSON: {detail} (line {line}, column {col})"),
                                         detail=e.get("msg", ""), line="?", col="?"))
-    return problem(422, pydantic_error(e["type"], e.get("msg", ""), loc, Location()))
+    return problem(422, pydantic_error(e["type"], e.get("msg", ""), loc, Location(), e.get("ctx")))
 
 
 async def handle_http(request: Request, exc: Exception) -> JSONResponse:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
 
-from skypact.service.areas import Busy
+from skypact.service.areas import Busy, Heavy
 from skypact.service.hub import Hub
 
 __all__ = ["Writes"]
@@ -55,8 +55,8 @@ class Writes:
                 with self.hub.inline() as unflushed:
                     out = fn(*args, **kwargs)
                 break
-            except Busy:  # a worker thread's write holds an area lock: let it finish, try again
-                if pause > PATIENCE_S:
+            except Busy as e:  # a worker thread's write holds an area lock: let it finish, try again
+                if isinstance(e, Heavy) or pause > PATIENCE_S:  # (a heavy one goes at once)
                     self.in_thread += 1
                     return await run_in_threadpool(fn, *args, **kwargs)
                 await asyncio.sleep(pause)

@@ -43,14 +43,14 @@ import numpy as np
 from skypact.benchmarks.machine import machine
 from skypact.geo.geodesy import forward
 
-__all__ = ["run", "run_one", "stream_latency"]
+__all__ = ["Client", "free_port", "party_tokens", "run", "run_one", "start_server", "stop_server", "stream_latency"]
 
 T0 = datetime(2026, 6, 1, 8, tzinfo=UTC)
 SPEED = 231.0  # m/s, about 450 kt
 Step = Callable[[str], None]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -88,7 +88,7 @@ def busy_plan(rng: np.random.Generator, client: int, i: int, party: str) -> dict
 
 
 @dataclass
-class _Client:
+class Client:
     """One load-generating client: a keep-alive connection and its timings."""
 
     port: int
@@ -118,7 +118,7 @@ class _Client:
         return resp.status, json.loads(data)
 
 
-def _server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
     """``skypact serve`` on ``port``; its log goes to ``var/server.log``."""
     exe = Path(sys.executable).with_name("skypact")
     cmd = [str(exe), "serve", "--db", db, "--port", str(port), "--token-key-file", str(var / "token.key"),
@@ -137,7 +137,7 @@ def _server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not start in 60 s")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
     """Stop the server; killed when it does not end within 30 s of being asked."""
     proc.terminate()
     try:
@@ -166,7 +166,7 @@ def _own_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _tokens(db: str, var: Path, parties: int) -> list[str]:
+def party_tokens(db: str, var: Path, parties: int) -> list[str]:
     from skypact.config import Settings
     from skypact.service.parties import Parties
     from skypact.store.db import connect
@@ -191,13 +191,13 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
         var = Path(tmp)
         url = db or f"sqlite:///{var / 'skypact.db'}"
         parties = 4
-        tokens = _tokens(url, var, parties)
-        port = _free_port()
-        proc = _server(url, var, port)
+        tokens = party_tokens(url, var, parties)
+        port = free_port()
+        proc = start_server(url, var, port)
         try:
             r = _drive(scenario, url, proc, port, tokens, clients, seconds, keep, seed, say)
         finally:
-            _stop(proc)
+            stop_server(proc)
         if r["errors"]:
             r["server_log"] = _log_tail(var)
         return r
@@ -205,7 +205,7 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
 
 def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, tokens: list[str], clients: int,
            seconds: float, keep: int, seed: int, say: Step) -> dict[str, Any]:
-    pool = [_Client(port, tokens[c % len(tokens)]) for c in range(clients)]
+    pool = [Client(port, tokens[c % len(tokens)]) for c in range(clients)]
     # warm-up: every client files one plan (JIT caches load, connections open), not measured
     for c, cl in enumerate(pool):
         cl.post("/v1/plans", _leg(f"W{c:02d}", f"P{c % len(tokens)}", -80.0, 10.0 * c, 90.0, 50_000.0, T0, 10_000))
@@ -214,7 +214,7 @@ def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, to
     stop = time.perf_counter() + seconds
     say(f"{scenario}: {clients} clients for {seconds:.0f} s on {url.split(':')[0]}")
 
-    def work(c: int, cl: _Client) -> None:
+    def work(c: int, cl: Client) -> None:
         rng = np.random.default_rng(seed * 1000 + c)
         party = f"P{c % len(tokens)}"
         mine: list[str] = []
@@ -264,7 +264,7 @@ def _self_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _live_in_busy_area(cl: _Client) -> int:
+def _live_in_busy_area(cl: Client) -> int:
     """Live plans whose extents meet the busy circle's box in its ten minutes (via the API)."""
     q = "lat_min=48.9&lat_max=51.1&lon_min=6.5&lon_max=9.5&start=2026-06-01T08:00:00Z&end=2026-06-01T08:10:00Z"
     cl.conn.request("GET", f"/v1/plans?{q}", headers={"Authorization": f"Bearer {cl.token}"})
@@ -280,11 +280,11 @@ def stream_latency(db: str | None = None, filings: int = 200, seed: int = 1) -> 
     with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
         var = Path(tmp)
         url = db or f"sqlite:///{var / 'skypact.db'}"
-        tokens = _tokens(url, var, 2)
-        port = _free_port()
-        proc = _server(url, var, port)
+        tokens = party_tokens(url, var, 2)
+        port = free_port()
+        proc = start_server(url, var, port)
         try:
-            writer, listener = _Client(port, tokens[1]), _Client(port, tokens[0])
+            writer, listener = Client(port, tokens[1]), Client(port, tokens[0])
             for i in range(filings):  # P0's plans, one per area and hour
                 listener.post("/v1/plans", disjoint_plan(0, i, 1, "P0"))
             arrivals: dict[str, float] = {}
@@ -326,7 +326,7 @@ def stream_latency(db: str | None = None, filings: int = 200, seed: int = 1) -> 
                     "from_write_ms_p99": round(float(np.percentile(from_write, 99)), 2) if from_write else None,
                     "write_ms_p50": round(float(np.percentile(writer.filing_ms, 50)), 2)}
         finally:
-            _stop(proc)
+            stop_server(proc)
 
 
 def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint", "busy"), clients: int = 8,

@@ -151,6 +151,37 @@ def service(
     out.print(f"machine {res['machine']}")
 
 
+@bench_app.command("hostile")
+def hostile(
+    seconds: Annotated[float, typer.Option("--seconds", help="Measured time.")] = 30.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Another party's heartbeats and nearby filings while one party's largest accepted inputs are
+    live and it keeps asking for checks of that size (SQLite)."""
+    from skypact.benchmarks.hostile import run
+
+    with err.status("the largest inputs live, heavy checks, heartbeats and filings…"):
+        res = run(seconds, seed)
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    big = res["largest"]
+    tab = Table(title=f"skypact bench hostile ({seconds:g} s; live: a {big['vertices']}-position polygon over "
+                      f"{big['window_days']:g} days and a {big['waypoints']}-waypoint plan)")
+    for col in ("request", "count", "p50 ms", "p99 ms", "max ms"):
+        tab.add_column(col)
+    tab.add_row("heartbeat (another party)", str(res["heartbeats"]), str(res["heartbeat_ms_p50"]),
+                str(res["heartbeat_ms_p99"]), str(res["heartbeat_ms_max"]))
+    tab.add_row("nearby filing (another party)", str(res["filings"]), str(res["filing_ms_p50"]),
+                str(res["filing_ms_p99"]), str(res["filing_ms_max"]))
+    tab.add_row("largest-volume dry-run check (the heavy party)", str(res["heavy_checks"]),
+                str(res["heavy_check_ms_p50"]), "", "")
+    _wide().print(tab)
+    out.print(f"errors {res['errors']}{': ' + res['first_error'] if res['first_error'] else ''}; "
+              f"setup {res['setup_ms']} ms; machine {res['machine']}")
+
+
 def _empty_db(url: str) -> None:
     from skypact.store.db import connect
     from skypact.store.tables import metadata

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from skypact.limits import MAX_EXTENTS, MAX_VERTICES
+
 __all__ = [
     "Altitude", "Circle", "ImplicitSubscriptionParameters", "LatLngPoint", "Polygon",
     "PutConstraintReferenceParameters", "PutOperationalIntentReferenceParameters", "PutSubscriptionParameters",
@@ -31,7 +33,7 @@ class LatLngPoint(_Lenient):
 
 
 class Polygon(_Lenient):
-    vertices: Annotated[list[LatLngPoint], Field(min_length=3, max_length=1000)]
+    vertices: Annotated[list[LatLngPoint], Field(min_length=3, max_length=MAX_VERTICES)]
 
 
 class Radius(_Lenient):
@@ -69,7 +71,7 @@ class ImplicitSubscriptionParameters(_Lenient):
 
 
 class PutOperationalIntentReferenceParameters(_Lenient):
-    extents: Annotated[list[Volume4D], Field(min_length=1, max_length=100)]
+    extents: Annotated[list[Volume4D], Field(min_length=1, max_length=MAX_EXTENTS)]
     key: list[str] | None = None
     state: Literal["Accepted", "Activated", "Nonconforming", "Contingent"]
     uss_base_url: Annotated[str, Field(min_length=1, max_length=2000)]
@@ -78,7 +80,7 @@ class PutOperationalIntentReferenceParameters(_Lenient):
 
 
 class PutConstraintReferenceParameters(_Lenient):
-    extents: Annotated[list[Volume4D], Field(min_length=1, max_length=100)]
+    extents: Annotated[list[Volume4D], Field(min_length=1, max_length=MAX_EXTENTS)]
     uss_base_url: Annotated[str, Field(min_length=1, max_length=2000)]
 
 

@@ -42,6 +42,7 @@ from skypact.dss.models import (
 )
 from skypact.errors import AccessError, NotFoundError, ServiceError, StateError
 from skypact.i18n import N_
+from skypact.limits import MAX_WINDOW_S
 from skypact.service import events
 from skypact.service.areas import Entry, LiveSet
 from skypact.service.hub import Hub
@@ -88,6 +89,10 @@ def _boxes(extents: list[Volume4D], now: float) -> list[G.Box]:
     out = [G.box(e) for e in extents]
     if max(b["t_end"] for b in out) < now:
         raise ServiceError(N_("the extents end in the past"))
+    longest = max(b["t_end"] - b["t_start"] for b in out)
+    if longest > MAX_WINDOW_S:
+        raise ServiceError(N_("an extent lasts longer than {limit:.0f} days, the most accepted"),
+                           limit=MAX_WINDOW_S / 86400.0)
     return out
 
 
@@ -195,7 +200,7 @@ class Dss:
             held.callback(self._lock.release)
             old_entries = self.hub.live.pieces_of(entity_id, caller.party)
             old_ids = [e.id for e in old_entries]
-            held.enter_context(self.hub.hold(LiveSet.lock_keys(new_entries + old_entries)))
+            held.enter_context(self.hub.hold(LiveSet.lock_region(new_entries + old_entries)))
             with self.hub._transaction() as conn:
                 subscribers, doc = self._write_reference(conn, caller, kind, entity_id, ovn, params, base, boxes,
                                                          extents, pieces, new_entries, old_ids, now)
@@ -316,7 +321,7 @@ class Dss:
             stack.enter_context(self._lock)
             old_entries = self.hub.live.pieces_of(entity_id, caller.party)
             old_ids = [e.id for e in old_entries]
-            stack.enter_context(self.hub.hold(LiveSet.lock_keys(old_entries)))
+            stack.enter_context(self.hub.hold(LiveSet.lock_region(old_entries)))
             with self.hub._transaction() as conn:
                 row = self._row(conn, kind, entity_id)
                 _managed(row, caller, kind, entity_id, ovn)

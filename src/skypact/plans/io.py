@@ -73,16 +73,20 @@ def _from_validation(err: ValidationError, raw: Any, file: str | None) -> InputE
             item = f"#{loc[1] + 1}"
         kind = "plan" if loc[0] == "plans" else "volume"
         loc = loc[2:]
-    return pydantic_error(e["type"], e["msg"], loc, Location(file=file, item=item, kind=kind))
+    return pydantic_error(e["type"], e["msg"], loc, Location(file=file, item=item, kind=kind), e.get("ctx"))
 
 
-def pydantic_error(kind: str, msg: str, loc: list[Any], where: Location) -> FormatError:
-    """One pydantic error (type, message, remaining location) as a bilingual :class:`FormatError`."""
+def pydantic_error(kind: str, msg: str, loc: list[Any], where: Location,
+                   ctx: dict[str, Any] | None = None) -> FormatError:
+    """One pydantic error (type, message, remaining location, context) as a bilingual
+    :class:`FormatError`; a count over its bound names the bound."""
     if len(loc) >= 2 and loc[0] == "waypoints" and isinstance(loc[1], int) and where.waypoint is None:
         where = Location(where.file, where.item, loc[1], None, where.kind)
         loc = loc[2:]
     field = ".".join(str(x) for x in loc if not str(x).startswith("function-")) or None
     where = Location(where.file, where.item, where.waypoint, field, where.kind)
+    if kind == "too_long" and ctx and "max_length" in ctx:
+        return FormatError(N_("too many items: at most {limit} are accepted"), where, limit=ctx["max_length"])
     msgid = _PYDANTIC_MESSAGES.get(kind)
     if msgid is None:
         return FormatError(N_("invalid value ({detail})"), where, detail=msg)

@@ -23,6 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from skypact.limits import MAX_WAYPOINTS
 from skypact.units import FL, FT
 
 __all__ = [
@@ -118,7 +119,7 @@ class FlightPlan(BaseModel):
     party: Identifier
     callsign: Annotated[str, Field(min_length=1, max_length=16)]
     priority: Annotated[int, Field(ge=0, le=1000)] = 0
-    waypoints: Annotated[list[Waypoint], Field(min_length=2)]
+    waypoints: Annotated[list[Waypoint], Field(min_length=2, max_length=MAX_WAYPOINTS)]
     uncertainty: Uncertainty = Uncertainty()
 
     @property

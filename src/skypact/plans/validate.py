@@ -14,6 +14,7 @@ import shapely
 from skypact.errors import InputError, Location, PlanError, VolumeError
 from skypact.geo.geodesy import GEOD
 from skypact.i18n import N_
+from skypact.limits import MAX_PLAN_S, MAX_VERTICES, MAX_WINDOW_S
 from skypact.plans.model import FlightPlan, PlanSet, Polygon, ReservedVolume
 from skypact.units import KT
 
@@ -29,6 +30,11 @@ def validate_plan(plan: FlightPlan, max_speed_kt: float = DEFAULT_MAX_SPEED_KT) 
         PlanError: times not strictly increasing, or a leg faster than ``max_speed_kt``.
     """
     wps = plan.waypoints
+    span = (wps[-1].time - wps[0].time).total_seconds()
+    if span > MAX_PLAN_S:
+        raise PlanError(N_("the plan lasts longer than {limit:.0f} h, the most accepted"),
+                        Location(kind="plan", item=plan.id, field="waypoints"),
+                        limit=MAX_PLAN_S / 3600.0)
     for i in range(1, len(wps)):
         if wps[i].time <= wps[i - 1].time:
             raise PlanError(
@@ -68,6 +74,9 @@ def validate_volume(vol: ReservedVolume) -> None:
         if len(vol.outline.coordinates) != 1:
             raise VolumeError(N_("polygons with holes are not supported: give the outer ring only"), loc)
         ring = vol.outline.coordinates[0]
+        if len(ring) > MAX_VERTICES:
+            raise VolumeError(N_("the outline has {n} positions; at most {limit} are accepted"),
+                              Location(kind="volume", item=vol.id, field="outline"), n=len(ring), limit=MAX_VERTICES)
         if len(ring) < 4 or ring[0] != ring[-1]:
             raise VolumeError(
                 N_("a polygon ring needs at least 4 positions and must end where it starts"),
@@ -87,6 +96,11 @@ def validate_volume(vol: ReservedVolume) -> None:
     if vol.window.start >= vol.window.end:
         raise VolumeError(N_("the time window ends at or before it starts"),
                           Location(kind="volume", item=vol.id, field="window"))
+    window = (vol.window.end - vol.window.start).total_seconds()
+    if window > MAX_WINDOW_S:
+        raise VolumeError(N_("the time window lasts longer than {limit:.0f} days, the most accepted"),
+                          Location(kind="volume", item=vol.id, field="window"),
+                          limit=MAX_WINDOW_S / 86400.0)
 
 
 def _check_unique(ids: Iterable[str]) -> None:

@@ -15,9 +15,12 @@ cell of the overlap's lower corner), and both are present in the hour of ``t``. 
 * **candidates** - a write is checked against the live entries that share a space cell with it
   and overlap its time span (stretched by the delay search range for suggestions): a superset
   of everything it can conflict with;
-* **locks** - a write holds a lock per (space cell, hour) it covers, taken in sorted order (no
-  deadlock).  Two writes that can conflict share a key, so they run one after the other and
-  the second sees the first; writes in disjoint areas or hours run side by side.
+* **locks** - a write holds, in each space cell it covers, the range of hours it covers (a
+  :class:`Region`: one range per cell, whatever the duration).  Two writes that can conflict
+  share a cell and an hour, so they run one after the other and the second sees the first;
+  writes in disjoint areas or hours run side by side.  A region is taken whole or not at all
+  (no deadlock), and waiting writers are served in arrival order where they overlap (no
+  starvation of a wide write by a stream of small ones).
 
 Suggestions look up to an hour past the plan, outside its locks: a concurrent write there can
 make a suggestion stale, never a conflict missed (every filing is checked under its locks).
@@ -35,19 +38,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from skypact.plans.model import FlightPlan, ReservedVolume
+from skypact.plans.model import Circle, FlightPlan, ReservedVolume
 from skypact.strategic.index import EngineSettings, PartyMinima, build_grid
 from skypact.strategic.trajectory import Cut, Trajectories, cut_plans
 from skypact.strategic.volumes import VolumeShape
 
-__all__ = ["AreaLocks", "Busy", "Entry", "LiveSet"]
+__all__ = ["HEAVY_WEIGHT", "AreaLocks", "Busy", "Entry", "Heavy", "LiveSet", "Region", "weight"]
 
 CELL_M = 200_000.0
 HOUR_S = 3600.0
+#: a write whose item and live neighbours weigh more than this (waypoints and outline
+#: positions: a check's cost grows with them) is too costly for the event loop (:class:`Heavy`)
+HEAVY_WEIGHT = 400
+#: likewise a write with more live neighbours than this
+HEAVY_NEIGHBOURS = 300
 _ONE_TIME_BIN = 1e12  # seconds: time is handled by hours outside the grid
-_SPAN = 10**7  # hours since the epoch stay below this (until the year 3110)
 
 Item = FlightPlan | ReservedVolume
+#: space cell -> hour ranges (inclusive, sorted, disjoint) a write holds there
+Region = dict[int, list[tuple[int, int]]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,17 @@ class Entry:
     def id(self) -> str:
         return self.item.id
 
+    @property
+    def weight(self) -> int:
+        return weight(self.item)
+
+
+def weight(item: Item) -> int:
+    """What an item adds to a check's cost: its waypoints, or its outline's positions."""
+    if isinstance(item, FlightPlan):
+        return len(item.waypoints)
+    return 1 if isinstance(item.outline, Circle) else sum(len(r) for r in item.outline.coordinates)
+
 
 def _time_span(item: Item) -> tuple[float, float]:
     if isinstance(item, FlightPlan):
@@ -78,8 +98,23 @@ def _time_span(item: Item) -> tuple[float, float]:
     return item.window.start.timestamp(), item.window.end.timestamp()
 
 
-def _hours(t_lo: float, t_hi: float) -> range:
-    return range(int(np.floor(t_lo / HOUR_S)), int(np.floor(t_hi / HOUR_S)) + 1)
+def _hours(t_lo: float, t_hi: float) -> tuple[int, int]:
+    """The first and last hour (since the epoch) of a time span."""
+    return int(np.floor(t_lo / HOUR_S)), int(np.floor(t_hi / HOUR_S))
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(lo <= h1 and h0 <= hi for lo, hi in a for h0, h1 in b)
 
 
 class LiveSet:
@@ -122,9 +157,14 @@ class LiveSet:
         return tr, 1.01 * sh.extent + 2.0 * self.settings.piece_m + 1000.0
 
     @staticmethod
-    def lock_keys(entries: Iterable[Entry]) -> list[int]:
-        """Sorted (space cell, hour) keys of the entries."""
-        return sorted({cell * _SPAN + h for e in entries for cell in e.cells for h in _hours(e.t_lo, e.t_hi)})
+    def lock_region(entries: Iterable[Entry]) -> Region:
+        """The cells and hours of the entries: what a write of them holds."""
+        ranges: dict[int, list[tuple[int, int]]] = {}
+        for e in entries:
+            hours = _hours(e.t_lo, e.t_hi)
+            for cell in e.cells:
+                ranges.setdefault(cell, []).append(hours)
+        return {cell: _merge(r) for cell, r in ranges.items()}
 
     # -- the set ---------------------------------------------------------------------------
     def get(self, entity_id: str) -> Entry | None:
@@ -179,6 +219,12 @@ class LiveSet:
         hi = e.t_hi + t_extra
         return sorted((x for x in found if x.t_lo < hi and x.t_hi > e.t_lo), key=lambda x: x.id)
 
+    def heavy(self, e: Entry, t_extra: float = 0.0) -> bool:
+        """Whether checking ``e`` is too costly for the server's event loop: by its own weight, the
+        weight of its live neighbours (:data:`HEAVY_WEIGHT`) or their number."""
+        near = self.candidates(e, t_extra)
+        return len(near) > HEAVY_NEIGHBOURS or e.weight + sum(x.weight for x in near) > HEAVY_WEIGHT
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -187,43 +233,75 @@ class Busy(Exception):
     """A lock asked for without waiting is taken: nothing was done; run the write where it may wait."""
 
 
+class Heavy(Busy):
+    """A write asked to run on the event loop would hold it too long: nothing was done; run it
+    in a worker thread (other parties' requests are answered meanwhile)."""
+
+
 class AreaLocks:
-    """A lock per (space cell, hour) key, alive only while some write holds or awaits it."""
+    """Writers hold regions (cells x hour ranges); overlapping regions are held one at a time.
+
+    The cost of taking a region grows with its cells and with the regions held or awaited in
+    them, never with its duration."""
 
     def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[int, tuple[threading.Lock, list[int]]] = {}  # key -> (lock, [users])
+        self._cond = threading.Condition()
+        self._held: dict[int, dict[int, list[tuple[int, int]]]] = {}  # cell -> writer -> hour ranges
+        self._waiting: dict[int, Region] = {}  # writer -> region, in arrival order
+        self._next = 0
+
+    def _free(self, region: Region, me: int) -> bool:
+        """No held region overlaps ``region``, nor that of a writer waiting since before ``me``."""
+        for cell, hours in region.items():
+            for other in self._held.get(cell, {}).values():
+                if _overlap(hours, other):
+                    return False
+        for writer, theirs in self._waiting.items():
+            if writer >= me:
+                break
+            if any(_overlap(hours, theirs[cell]) for cell, hours in region.items() if cell in theirs):
+                return False
+        return True
 
     @contextmanager
-    def hold(self, keys: list[int], blocking: bool = True) -> Iterator[None]:
-        """Hold the locks of ``keys`` (give them sorted: every writer takes them in one order).
+    def hold(self, region: Region, blocking: bool = True) -> Iterator[None]:
+        """Hold ``region`` (:meth:`LiveSet.lock_region`) while the block runs.
 
         Raises:
-            Busy: ``blocking`` is False and one of them is held by another writer.
+            Busy: ``blocking`` is False and part of the region is held or awaited by another writer.
         """
-        with self._guard:
-            locks = []
-            for k in keys:
-                lock, users = self._locks.setdefault(k, (threading.Lock(), [0]))
-                users[0] += 1
-                locks.append(lock)
-        taken: list[threading.Lock] = []
-        try:
-            for lock in locks:
-                if not lock.acquire(blocking):
+        with self._cond:
+            me = self._next
+            self._next += 1
+            if not self._free(region, me):
+                if not blocking:
                     raise Busy
-                taken.append(lock)
+                self._waiting[me] = region
+                try:
+                    while not self._free(region, me):
+                        self._cond.wait()
+                finally:
+                    del self._waiting[me]
+                    self._cond.notify_all()  # writers queued behind this one may now go
+            for cell, hours in region.items():
+                self._held.setdefault(cell, {})[me] = hours
+        try:
             yield
         finally:
-            for lock in reversed(taken):
-                lock.release()
-            with self._guard:
-                for k in keys:
-                    users = self._locks[k][1]
-                    users[0] -= 1
-                    if users[0] == 0:
-                        del self._locks[k]
+            with self._cond:
+                for cell in region:
+                    writers = self._held[cell]
+                    del writers[me]
+                    if not writers:
+                        del self._held[cell]
+                self._cond.notify_all()
 
     def __len__(self) -> int:
-        """Keys in use now."""
-        return len(self._locks)
+        """Cells held now."""
+        return len(self._held)
+
+    @property
+    def waiting(self) -> int:
+        """Writers waiting for a region now."""
+        with self._cond:
+            return len(self._waiting)

@@ -42,7 +42,7 @@ from skypact.plans.model import FlightPlan, ReservedVolume
 from skypact.plans.validate import validate_plan, validate_volume
 from skypact.report import conflict_dict, plans_to_resolve, resolution_dict
 from skypact.service import events
-from skypact.service.areas import AreaLocks, Entry, LiveSet
+from skypact.service.areas import HEAVY_WEIGHT, AreaLocks, Entry, Heavy, LiveSet, Region, weight
 from skypact.service.audit import AuditChain
 from skypact.service.auth import Principal
 from skypact.service.notices import Notices
@@ -198,13 +198,13 @@ class Hub(Parties):
         self.notices.committed()
 
     @contextmanager
-    def hold(self, keys: list[Any]) -> Iterator[None]:
-        """The area locks of ``keys`` (:meth:`LiveSet.lock_keys`) for a write; what it commits is
+    def hold(self, region: Region) -> Iterator[None]:
+        """The area locks of ``region`` (:meth:`LiveSet.lock_region`) for a write; what it commits is
         flushed to disk after they are released, so the next write in the area need not wait
         for the disk (or, in :meth:`inline`, left for the caller to flush)."""
         self._local.holding = getattr(self._local, "holding", 0) + 1
         try:
-            with self.areas.hold(keys, blocking=not getattr(self._local, "inline", False)):
+            with self.areas.hold(region, blocking=not getattr(self._local, "inline", False)):
                 yield
         finally:
             self._local.holding -= 1
@@ -273,9 +273,17 @@ class Hub(Parties):
         kind.validate(item)
         body = item.model_dump(mode="json")
         digest = "" if request_key is None else hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        on_loop = getattr(self._local, "inline", False)
+        if on_loop and weight(item) > HEAVY_WEIGHT:
+            raise Heavy  # before even cutting it
         entry = self.live.entry(item)
+        if on_loop and self.live.heavy(entry, self._t_extra(item)):
+            raise Heavy
         old = self.live.get(item.id) if if_version is not None else None
-        with self.hold(LiveSet.lock_keys([entry] + ([old] if old else []))):
+        # a dry run only reads the live set (which keeps itself consistent) and stores nothing:
+        # it takes no area lock, so it never queues behind writers nor holds them up
+        region = {} if dry_run else LiveSet.lock_region([entry] + ([old] if old else []))
+        with self.hold(region):
             # Under the area locks nothing that could conflict with the item, nor the item itself,
             # changes.  On SQLite (one writer) its admission and check read outside the write
             # transaction, which only stores the outcome; PostgreSQL, with writers side by side,
@@ -332,10 +340,14 @@ class Hub(Parties):
         urgent = conn.execute(Q.URGENT, {"id": item.id}).first() is not None
         return replace(entry, priority=self._priority(item, urgent)), current.version + 1
 
+    def _t_extra(self, item: Item) -> float:
+        """How far past its end a check looks for neighbours (the delay search of a plan)."""
+        return self.max_delay_s if isinstance(item, FlightPlan) else 0.0
+
     def _check(self, kind: Kind, item: Item, entry: Entry, version: int, body: dict[str, Any],
                dry_run: bool) -> tuple[FilingResult, list[Any]]:
         """The conflicts of ``item`` with the live airspace, and suggestions for a plan that should move."""
-        near = self.live.candidates(entry, self.max_delay_s if isinstance(item, FlightPlan) else 0.0)
+        near = self.live.candidates(entry, self._t_extra(item))
         if not self.settings.same_party:  # the engine skips same-party pairs: leave them out of its index
             near = [e for e in near if e.item.party != item.party]
         res = []
@@ -452,7 +464,7 @@ class Hub(Parties):
         """Delete an own plan or volume; its conflicts are cleared."""
         _require(who, "plans:write")
         old = self.live.get(entity_id)
-        with self.hold(LiveSet.lock_keys([old] if old else [])):
+        with self.hold(LiveSet.lock_region([old] if old else [])):
             with self._transaction() as conn:
                 t = kind.table
                 row = conn.execute(select(t.c.party).where(t.c.id == entity_id)).first()
@@ -473,7 +485,7 @@ class Hub(Parties):
         _require(who, "plans:write")
         old = self.live.get(entity_id)
         refused: StateError | None = None
-        with self.hold(LiveSet.lock_keys([old] if old else [])):
+        with self.hold(LiveSet.lock_region([old] if old else [])):
             with self._transaction() as conn:
                 t = kind.table
                 row = _own(next(iter(Q.HOT[f"row-{t.name}"](conn, {"id": entity_id})), None), who, kind, entity_id)
@@ -514,7 +526,7 @@ class Hub(Parties):
         over every other plan.  Every party is told, and the event is kept."""
         _require(who, "plans:write")
         old = self.live.get(plan_id)
-        with self.hold(LiveSet.lock_keys([old] if old else [])):
+        with self.hold(LiveSet.lock_region([old] if old else [])):
             with self._transaction() as conn:
                 row = conn.execute(select(plans).where(plans.c.id == plan_id)).first()
                 row = _own(row, who, PLAN, plan_id)

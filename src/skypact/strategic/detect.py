@@ -89,6 +89,11 @@ class Strategic:
         """Conflicts of a (possibly shifted or re-levelled) trajectory of ``plan`` with the volumes."""
         return plan_volume_conflicts(plan, tr, 0, self.shapes, self.settings.minima, self.settings.same_party)
 
+    def meets_volume(self, plan: FlightPlan, tr: Trajectories) -> bool:
+        """Whether the trajectory conflicts with any volume (the intervals only, no closest-approach
+        record: what a search over candidate levels needs)."""
+        return bool(plan_volume_intervals(plan, tr, 0, self.shapes, self.settings.minima, self.settings.same_party))
+
     def volume_delay_bans(self, plan: FlightPlan, tr: Trajectories) -> list[tuple[float, float]]:
         """Open intervals of delays (s) for which ``plan`` would conflict with a volume.
 

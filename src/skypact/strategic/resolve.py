@@ -115,7 +115,7 @@ def nearest_level(st: Strategic, plan: FlightPlan, exclude: tuple[str, ...] = ()
             a = _args(st, Probe(plan, pr.code, tr))
             if len(pairs) and K.any_conflict(tr.t, *a, pairs):
                 continue
-            if st.volume_conflicts(plan, tr):
+            if st.meets_volume(plan, tr):
                 continue
             return change, top_ft + change
     return None

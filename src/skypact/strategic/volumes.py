@@ -87,7 +87,9 @@ class VolumeShape:
             return shapely.Point(0.0, 0.0)
         ring = np.array(o.coordinates[0])
         lat, lon, _, _, _ = geodesic_points(ring[:-1, 1], ring[:-1, 0], ring[1:, 1], ring[1:, 0], self.piece_m)
-        return shapely.Polygon(self.project(*ecef_ground(lat, lon)))
+        poly = shapely.Polygon(self.project(*ecef_ground(lat, lon)))
+        shapely.prepare(poly)  # point-in-polygon tests by an index over the (densified) edges
+        return poly
 
     @property
     def radius(self) -> float:
@@ -108,16 +110,41 @@ class VolumeShape:
         return 2.0 * delta * math.sin(min(math.pi / 2, (self.extent + reach + self.piece_m) / R_MIN))
 
     def buffered(self, h: float) -> shapely.Geometry:
-        """The outline grown by ``h`` (m), containing the true buffer."""
-        if isinstance(self.volume.outline, Circle):
-            return shapely.Point(0.0, 0.0).buffer((self.radius + h) * _CIRCUMSCRIBE, quad_segs=QUAD_SEGS)
-        return self.outline.buffer(h * _CIRCUMSCRIBE, quad_segs=QUAD_SEGS)
+        """The outline grown by ``h`` (m), containing the true buffer (made once per ``h``, prepared)."""
+        cache = self._buffers
+        if h not in cache:
+            if isinstance(self.volume.outline, Circle):
+                g = shapely.Point(0.0, 0.0).buffer((self.radius + h) * _CIRCUMSCRIBE, quad_segs=QUAD_SEGS)
+            else:
+                g = self.outline.buffer(h * _CIRCUMSCRIBE, quad_segs=QUAD_SEGS)
+            shapely.prepare(g)
+            cache[h] = g
+        return cache[h]
+
+    @cached_property
+    def _buffers(self) -> dict[float, shapely.Geometry]:
+        return {}
 
     def distance(self, xy: NDArray[np.float64]) -> NDArray[np.float64]:
         """Horizontal distance (m) from plane points to the outline, 0 inside."""
         if isinstance(self.volume.outline, Circle):
             return np.maximum(0.0, np.hypot(xy[:, 0], xy[:, 1]) - self.radius)
         return np.asarray(shapely.distance(self.outline, shapely.points(xy)))
+
+    def covers(self, xy: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Which plane points are inside the outline or on it."""
+        if isinstance(self.volume.outline, Circle):
+            return np.asarray(np.hypot(xy[:, 0], xy[:, 1]) <= self.radius)
+        return np.asarray(shapely.intersects_xy(self.outline, xy[:, 0], xy[:, 1]))
+
+    def nearest_on_path(self, xy: NDArray[np.float64]) -> tuple[float, float]:
+        """The point of the polyline ``xy`` nearest the outline: its distance along the polyline
+        (m) and its distance to the outline (m, 0 when the polyline meets it).  Exact: one
+        shortest-line computation instead of sampling."""
+        path = shapely.linestrings(xy)
+        gap = float(shapely.distance(self.outline, path)) - self.radius
+        q = shapely.get_coordinates(shapely.shortest_line(self.outline, path))[1]
+        return float(shapely.line_locate_point(path, shapely.points(q))), max(0.0, gap)
 
     @property
     def window(self) -> tuple[float, float]:
@@ -153,13 +180,18 @@ def _segment_time_sets(shape: VolumeShape, a: NDArray[np.float64], b: NDArray[np
             out.append([(lo, hi)] if hi > lo else [])
         return out
     region = shape.buffered(h)
-    shapely.prepare(region)
-    for p, q in zip(a, b, strict=True):
+    lines = shapely.linestrings(np.stack([a, b], axis=1))
+    # the prepared buffer's indexed predicates settle most segments without an intersection
+    meets = shapely.intersects(region, lines)
+    within = shapely.contains_properly(region, lines)
+    for p, q, line, m, w in zip(a, b, lines, meets, within, strict=True):
         length = float(np.hypot(*(q - p)))
         if length < 1e-6:
             out.append([(0.0, 1.0)] if region.contains(shapely.Point(p)) else [])
             continue
-        line = shapely.LineString([p, q])
+        if not m or w:
+            out.append([(0.0, 1.0)] if w else [])
+            continue
         inter = line.intersection(region)
         spans: list[tuple[float, float]] = []
         for g in getattr(inter, "geoms", [inter]):
@@ -255,38 +287,45 @@ def _merge(iv: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 def _closest(plan: FlightPlan, tr: Trajectories, p: int, sh: VolumeShape, start: float, end: float,
              hmin: float, vmin: float) -> Conflict:
-    """The conflict record: closest approach found on a 0.1 s grid refined by golden section."""
+    """The conflict record: the closest approach, exact (the time in the middle of the time spent
+    inside when the plan enters the outline)."""
     sl = slice(int(tr.offsets[p]), int(tr.offsets[p + 1]))
 
-    def states(when: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        x, y, z, a = (np.interp(when, tr.t[sl], v[sl]) for v in (tr.x, tr.y, tr.z, tr.alt))
-        lo, hi = sh.band
-        return sh.distance(sh.project(x, y, z)), np.maximum(0.0, np.maximum(lo - a, a - hi)), np.stack([x, y, z])
+    def positions(when: NDArray[np.float64]) -> NDArray[np.float64]:
+        """ECEF positions, shape (3, n)."""
+        return np.stack([np.interp(when, tr.t[sl], v[sl]) for v in (tr.x, tr.y, tr.z)])
 
     def state(when: float) -> tuple[float, float, NDArray[np.float64]]:
-        h, v, pos = states(np.array([when]))
-        return float(h[0]), float(v[0]), pos[:, 0]
+        pos = positions(np.array([when]))
+        a = float(np.interp(when, tr.t[sl], tr.alt[sl]))
+        lo, hi = sh.band
+        return float(sh.distance(sh.project(*pos))[0]), max(0.0, lo - a, a - hi), pos[:, 0]
 
-    ts = np.linspace(start, end, max(3, min(2001, int((end - start) / 0.1) + 1)))
-    d = states(ts)[0]
-    inside = np.flatnonzero(d <= 0.0)
-    if len(inside):  # inside the outline: the middle of the time spent inside
-        tc = float(ts[inside[len(inside) // 2]])
-    else:
-        k = int(np.argmin(d))
-        lo_t, hi_t = float(ts[max(0, k - 1)]), float(ts[min(len(ts) - 1, k + 1)])
-        g = (math.sqrt(5) - 1) / 2
-        for _ in range(40):
-            m1, m2 = hi_t - g * (hi_t - lo_t), lo_t + g * (hi_t - lo_t)
-            if state(m1)[0] <= state(m2)[0]:
-                hi_t = m2
-            else:
-                lo_t = m1
-        tc = 0.5 * (lo_t + hi_t)
+    # the horizontal path over [start, end] is a polyline in the plane (straight between samples,
+    # time linear along each segment): its nearest point to the outline, exactly
+    inner = tr.t[sl][(tr.t[sl] > start) & (tr.t[sl] < end)]
+    knots = np.concatenate([[start], inner, [end]])
+    xy = sh.project(*positions(knots))
+    along, gap = sh.nearest_on_path(xy)
+    tc = _time_at(knots, xy, along)
+    if gap <= 0.0:  # it enters the outline: the middle of the time spent inside, on a 0.1 s grid
+        ts = np.linspace(start, end, max(3, min(2001, int((end - start) / 0.1) + 1)))
+        inside = np.flatnonzero(sh.covers(sh.project(*positions(ts))))
+        if len(inside):
+            tc = float(ts[inside[len(inside) // 2]])
     h, v, pos = state(tc)
     lat, lon = ecef_to_latlon(*pos)
     return Conflict(ConflictKind.PLAN_VOLUME, plan.id, sh.volume.id, plan.party, sh.volume.party, start, end,
                     tc, float(lat), float(lon), h, v, hmin, vmin)
+
+
+def _time_at(knots: NDArray[np.float64], xy: NDArray[np.float64], along: float) -> float:
+    """The time at distance ``along`` on the polyline ``xy`` whose vertices are at times ``knots``."""
+    seg = np.hypot(*np.diff(xy, axis=0).T)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    i = int(np.clip(np.searchsorted(cum, along, side="right") - 1, 0, len(seg) - 1))
+    f = (along - cum[i]) / seg[i] if seg[i] > 0.0 else 0.0
+    return float(knots[i] + min(1.0, max(0.0, f)) * (knots[i + 1] - knots[i]))
 
 
 def volume_volume_conflicts(shapes: Sequence[VolumeShape], minima: MinimaTable,
