@@ -16,8 +16,8 @@ class Settings:
     audit_key_file: Path = Path("var/audit.key")
     token_ttl_s: int = 3600
     max_body_bytes: int = 1_000_000
-    #: trusted outside issuers: (public key PEM file, audience)
-    outside_issuers: tuple[tuple[Path, str], ...] = ()
+    #: trusted outside issuers: (public key PEM file, audience, issuer)
+    outside_issuers: tuple[tuple[Path, str, str], ...] = ()
 
     def token_key(self) -> bytes:
         """The server's token-signing key, created on first use and kept in ``token_key_file``."""

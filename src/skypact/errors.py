@@ -30,6 +30,7 @@ __all__ = [
     "MinimaError",
     "NotFoundError",
     "PlanError",
+    "RateError",
     "ServiceError",
     "SkypactError",
     "StateError",
@@ -126,3 +127,13 @@ class NotFoundError(ServiceError):
 
 class StateError(ServiceError):
     status = 409
+
+
+class RateError(ServiceError):
+    """Too many requests; ``retry_after`` (s) says when to try again (HTTP 429, ``Retry-After``)."""
+
+    status = 429
+
+    def __init__(self, msgid: str, retry_after: float, location: Location | None = None, **params: Any) -> None:
+        super().__init__(msgid, location, **params)
+        self.retry_after = retry_after

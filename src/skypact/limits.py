@@ -16,6 +16,8 @@ __all__ = [
     "MAX_VERTICES",
     "MAX_WAYPOINTS",
     "MAX_WINDOW_S",
+    "TOKEN_PER_ADDRESS",
+    "TOKEN_PER_KEY",
 ]
 
 #: waypoints of one flight plan (a 48-hour survey flight at one point a few minutes fits)
@@ -30,3 +32,7 @@ MAX_WINDOW_S = 31 * 86400.0
 MAX_EXTENTS = 100
 #: track reports in one ``POST /v1/tracks``
 MAX_TRACKS = 5_000
+#: ``POST /v1/token`` per credential key id: (burst, refill per second) - 10, then one per 6 s
+TOKEN_PER_KEY = (10, 1.0 / 6.0)
+#: ``POST /v1/token`` per client address: 30, then one per 2 s
+TOKEN_PER_ADDRESS = (30, 0.5)

@@ -70,7 +70,7 @@ def _service() -> tuple[Hub, list[str], list[str], Settings]:
     pem.write_bytes(_ISSUER.public_key().public_bytes(serialization.Encoding.PEM,
                                                       serialization.PublicFormat.SubjectPublicKeyInfo))
     _seed(hub)
-    return hub, tokens, outside, Settings(db_url=f"sqlite:///{tmp}/db.sqlite", outside_issuers=((pem, AUD),))
+    return hub, tokens, outside, Settings(db_url=f"sqlite:///{tmp}/db.sqlite", outside_issuers=((pem, AUD, "NoAuth"),))
 
 
 def _seed(hub: Hub) -> None:

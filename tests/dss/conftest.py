@@ -54,7 +54,7 @@ def dss(request: pytest.FixtureRequest, tmp_path: Path, rsa_key: rsa.RSAPrivateK
     pub.write_bytes(rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
                                                       serialization.PublicFormat.SubjectPublicKeyInfo))
     hub = Hub(connect(url, group_commit=True), b"k" * 32)
-    app = create_app(Settings(db_url=url, outside_issuers=((pub, AUD),)), hub=hub)
+    app = create_app(Settings(db_url=url, outside_issuers=((pub, AUD, "NoAuth"),)), hub=hub)
     for sub, party in (("uss1", "U1"), ("uss2", "U2")):
         hub.add_party(party)
         hub.map_subject(sub, party)

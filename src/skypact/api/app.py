@@ -24,6 +24,7 @@ Unknown fields are rejected: skypact stores only what deconfliction needs.
 import asyncio
 import json
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,12 +46,13 @@ from skypact.api.writes import Writes
 from skypact.config import Settings
 from skypact.dss.routes import add_routes as add_dss_routes
 from skypact.dss.service import Dss
-from skypact.errors import AccessError, AuthError, SkypactError, StateError
+from skypact.errors import AccessError, AuthError, RateError, SkypactError, StateError
 from skypact.i18n import N_
-from skypact.limits import MAX_TRACKS
+from skypact.limits import MAX_TRACKS, TOKEN_PER_ADDRESS, TOKEN_PER_KEY
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
-from skypact.service.auth import OutsideIssuer, Principal, verify_outside
+from skypact.service.auth import OutsideIssuer, Principal, outside_claims, outside_principal
 from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
+from skypact.service.ratelimit import RateLimit
 from skypact.service.sealer import HelperSealer, SealerError
 from skypact.service.views import Area
 from skypact.store.db import connect
@@ -260,7 +262,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     app.add_middleware(BodyLimit, limit=s.max_body_bytes)
 
-    outside = [OutsideIssuer(path.read_bytes(), aud) for path, aud in s.outside_issuers]
+    outside = [OutsideIssuer(path.read_bytes(), aud, iss) for path, aud, iss in s.outside_issuers]
     app.state.dss = Dss(the_hub)
     add_dss_routes(app, app.state.dss, outside)
 
@@ -273,8 +275,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         except AuthError:
             if not outside:
                 raise
-            sub = verify_outside(outside, cred.credentials)
-            return replace(the_hub.subject(sub), key=sub)
+            claims = outside_claims(outside, cred.credentials)
+            return outside_principal(the_hub.subject(str(claims["sub"])), claims)
         return replace(who, key=kid)
 
     Who = Annotated[Principal, Depends(principal)]
@@ -284,9 +286,18 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     Version = Annotated[int, Header(description="the version being replaced")]
     InArea = Annotated[Area, Depends(area_query)]
 
-    @app.post("/v1/token")
-    def token(body: TokenRequest) -> dict[str, str]:
-        """Exchange a credential for a bearer token."""
+    per_key, per_address = RateLimit(TOKEN_PER_KEY[1], TOKEN_PER_KEY[0]), RateLimit(*TOKEN_PER_ADDRESS[::-1])
+
+    @app.post("/v1/token", responses={429: {"description": "too many token requests for this key id or address; "
+                                                          "see Retry-After"}})
+    def token(body: TokenRequest, request: Request) -> dict[str, str]:
+        """Exchange a credential for a bearer token (at most 10 at once per key id and 30 per client
+        address, then one per 6 s and one per 2 s: 429 with ``Retry-After`` beyond)."""
+        address = request.client.host if request.client else ""
+        wait = max(per_key.take(body.key_id), per_address.take(address))
+        if wait > 0.0:
+            raise RateError(N_("too many token requests: try again in {seconds} s"), retry_after=wait,
+                            seconds=math.ceil(wait))
         return {"access_token": the_hub.token(body.key_id, body.secret), "token_type": "bearer"}
 
     # -- plans ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import Request
@@ -9,14 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from skypact.errors import FormatError, InputError, Location, ServiceError, SkypactError
+from skypact.errors import FormatError, InputError, Location, RateError, ServiceError, SkypactError
 from skypact.i18n import N_
 from skypact.plans.io import pydantic_error
 
 __all__ = ["dss_error", "handle_http", "handle_skypact", "handle_validation", "problem"]
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           409: "Conflict", 413: "Content Too Large", 422: "Unprocessable Content"}
+           409: "Conflict", 413: "Content Too Large", 422: "Unprocessable Content", 429: "Too Many Requests"}
 
 #: the framework's own refusals (no route, wrong method, unreadable body), in both languages
 _HTTP = {404: N_("there is no such resource"), 405: N_("this method is not allowed here"),
@@ -41,6 +42,8 @@ def problem(status: int, err: SkypactError) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
                             "detail": {"en": err.message("en"), "ru": err.message("ru")}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(err, RateError):
+        headers = {"Retry-After": str(max(1, math.ceil(err.retry_after)))}
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 

@@ -39,6 +39,8 @@ def serve(
         "--auth-public-key", help="PEM public key of a trusted outside issuer (RS256); repeatable.")] = None,
     auth_audience: Annotated[list[str] | None, typer.Option(
         "--auth-audience", help="Audience its tokens must name; one per --auth-public-key.")] = None,
+    auth_issuer: Annotated[list[str] | None, typer.Option(
+        "--auth-issuer", help="Issuer (iss) its tokens must name; one per --auth-public-key.")] = None,
     key_file: Annotated[Path, typer.Option("--token-key-file", help="Token-signing key (created if missing).")]
     = Path("var/token.key"),
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level (info shows each request).")]
@@ -50,12 +52,12 @@ def serve(
     from skypact.api.app import create_app
     from skypact.config import Settings
 
-    keys, auds = auth_public_key or [], auth_audience or []
-    if len(keys) != len(auds):
-        raise typer.BadParameter("give one --auth-audience for each --auth-public-key")
+    keys, auds, isss = auth_public_key or [], auth_audience or [], auth_issuer or []
+    if not len(keys) == len(auds) == len(isss):
+        raise typer.BadParameter("give one --auth-audience and one --auth-issuer for each --auth-public-key")
     for warning in interuss_key_warnings(keys):
         out.print(f"[yellow]{warning}[/yellow]")
-    settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, strict=True)))
+    settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, isss, strict=True)))
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 

@@ -9,6 +9,18 @@ PBKDF2-SHA256 hash.  The server signs its own JWTs (HS256) with ``sub`` = party,
 | operator | ``plans:read plans:write`` (its own plans only) |
 | viewer | ``plans:read`` |
 | admin | ``plans:read admin`` |
+
+Tokens of a trusted outside issuer (RS256) must name the issuer and audience that key is bound
+to, a subject, and an expiry.  Their subject is mapped to a party and a role
+(``skypact admin map-subject``); on skypact's own API the role is further limited by the token's
+F3548 scopes (:data:`SCOPE_ROLES`): the lesser of the two applies.
+
+| F3548 scope | role on ``/v1`` |
+|---|---|
+| ``utm.strategic_coordination``, ``utm.conformance_monitoring_sa`` | operator |
+| ``utm.constraint_management``, ``utm.constraint_processing``, ``utm.availability_arbitration`` | viewer |
+
+A token with none of these scopes is refused (403).
 """
 
 from __future__ import annotations
@@ -18,27 +30,35 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import jwt
 
-from skypact.errors import AuthError
+from skypact.errors import AccessError, AuthError
 from skypact.i18n import N_
 
 __all__ = [
     "ROLES",
+    "SCOPE_ROLES",
     "OutsideIssuer",
     "Principal",
     "hash_secret",
     "issue_token",
     "new_credential",
     "outside_claims",
-    "verify_outside",
+    "outside_principal",
+    "spend_like_a_secret_check",
     "verify_secret",
     "verify_token",
 ]
 
 ROLES = {"operator": ("plans:read", "plans:write"), "viewer": ("plans:read",), "admin": ("plans:read", "admin")}
+#: what an outside token's F3548 scopes allow on skypact's own API (the module's table)
+SCOPE_ROLES = {"utm.strategic_coordination": "operator", "utm.conformance_monitoring_sa": "operator",
+               "utm.constraint_management": "viewer", "utm.constraint_processing": "viewer",
+               "utm.availability_arbitration": "viewer"}
+_RANK = {"viewer": 0, "operator": 1, "admin": 2}
 ISSUER = "skypact"
 _ITER = 100_000
 
@@ -73,6 +93,17 @@ def verify_secret(secret: str, stored: str) -> bool:
     return hmac.compare_digest(got, digest)
 
 
+@cache
+def _decoy() -> str:
+    return hash_secret(secrets.token_urlsafe(32))
+
+
+def spend_like_a_secret_check(secret: str) -> None:
+    """The work of :func:`verify_secret` for a key id that does not exist, so that an unknown key
+    id costs the same time as a wrong secret (no probing for valid key ids by timing)."""
+    verify_secret(secret, _decoy())
+
+
 def issue_token(key: bytes, p: Principal, ttl_s: int = 3600, kid: str = "") -> str:
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": ISSUER, "sub": p.party, "role": p.role, "scope": " ".join(p.scopes),
@@ -99,21 +130,25 @@ def verify_token(key: bytes, token: str) -> tuple[Principal, str, float]:
 
 @dataclass(frozen=True)
 class OutsideIssuer:
-    """A trusted outside token issuer: its RS256 public key (PEM) and the audience it must name."""
+    """A trusted outside token issuer: its RS256 public key (PEM), the issuer (``iss``) that key is
+    bound to, and the audience its tokens must name."""
 
     public_key_pem: bytes
     audience: str
+    issuer: str
 
 
 def outside_claims(issuers: list[OutsideIssuer], token: str) -> dict[str, Any]:
-    """The claims of a token signed by one of ``issuers`` for its audience, with a subject.
+    """The claims of a token signed by one of ``issuers`` naming that issuer and its audience,
+    with a subject and an expiry.
 
     Raises:
         AuthError: no issuer accepts the token.
     """
     for iss in issuers:
         try:
-            claims = jwt.decode(token, iss.public_key_pem, algorithms=["RS256"], audience=iss.audience)
+            claims = jwt.decode(token, iss.public_key_pem, algorithms=["RS256"], audience=iss.audience,
+                                issuer=iss.issuer, options={"require": ["exp", "sub", "iss", "aud"]})
         except jwt.PyJWTError:
             continue
         sub = claims.get("sub")
@@ -122,6 +157,18 @@ def outside_claims(issuers: list[OutsideIssuer], token: str) -> dict[str, Any]:
     raise AuthError(N_("the bearer token is invalid or expired"))
 
 
-def verify_outside(issuers: list[OutsideIssuer], token: str) -> str:
-    """The subject of a token signed by one of ``issuers`` for its audience."""
-    return str(outside_claims(issuers, token)["sub"])
+def outside_principal(mapped: Principal, claims: dict[str, Any]) -> Principal:
+    """What an outside token may do on skypact's own API: the subject's mapped role, limited by
+    the role its F3548 scopes allow (:data:`SCOPE_ROLES`).
+
+    Raises:
+        AccessError: the token holds none of those scopes.
+    """
+    allowed = [SCOPE_ROLES[s] for s in str(claims.get("scope", "")).split() if s in SCOPE_ROLES]
+    if not allowed:
+        raise AccessError(N_("the token has none of the scopes this endpoint accepts"))
+    best = max(allowed, key=_RANK.__getitem__)
+    role = min(best, mapped.role, key=_RANK.__getitem__)
+    return Principal(mapped.party, role, str(claims["sub"]))
+
+

@@ -13,7 +13,15 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from skypact.errors import AuthError, NotFoundError, StateError
 from skypact.i18n import N_
 from skypact.service import events
-from skypact.service.auth import Principal, hash_secret, issue_token, new_credential, verify_secret, verify_token
+from skypact.service.auth import (
+    Principal,
+    hash_secret,
+    issue_token,
+    new_credential,
+    spend_like_a_secret_check,
+    verify_secret,
+    verify_token,
+)
 from skypact.store.queries import KEY_STATE
 from skypact.store.tables import credentials, parties, subjects
 
@@ -69,7 +77,10 @@ class Parties:
         with self.engine.connect() as conn:
             row = conn.execute(select(credentials, parties.c.suspended).join(parties)
                                .where(credentials.c.key_id == key_id)).first()
-        if row is None or row.revoked or row.suspended or not verify_secret(secret, row.secret_hash):
+        if row is None:
+            spend_like_a_secret_check(secret)  # an unknown key id takes as long as a wrong secret
+            raise AuthError(N_("unknown or revoked credentials"))
+        if not verify_secret(secret, row.secret_hash) or row.revoked or row.suspended:  # the same work either way
             raise AuthError(N_("unknown or revoked credentials"))
         return issue_token(self.token_key, Principal(row.party, row.role), ttl_s, kid=key_id)
 
