@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from skypact.cli.common import LangChoice, out, t
+from skypact.cli.common import LangChoice, fail, out, t
 from skypact.i18n import N_
 
 
@@ -40,10 +40,16 @@ def demo(
     from skypact.service.auth import Principal
     from skypact.service.hub import Hub
     from skypact.store.db import connect
+    from skypact.store.owner import StoreInUse, claim
     from skypact.synth import demo_planset
 
     var.mkdir(parents=True, exist_ok=True)
     db = var / "skypact.db"
+    owner = claim(f"sqlite:///{db}")  # referenced until the demo ends: the claim lasts as long
+    try:  # taken before the old store is removed: a demo already serving it keeps it
+        owner.__enter__()
+    except StoreInUse as e:
+        raise fail(e) from None
     for f in (db, var / "skypact.db-wal", var / "skypact.db-shm"):
         f.unlink(missing_ok=True)
     settings = Settings(db_url=f"sqlite:///{db}", token_key_file=var / "token.key")

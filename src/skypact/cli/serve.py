@@ -51,6 +51,7 @@ def serve(
 
     from skypact.api.app import create_app
     from skypact.config import Settings
+    from skypact.store.owner import StoreInUse, claim
 
     keys, auds, isss = auth_public_key or [], auth_audience or [], auth_issuer or []
     if not len(keys) == len(auds) == len(isss):
@@ -58,7 +59,11 @@ def serve(
     for warning in interuss_key_warnings(keys):
         out.print(f"[yellow]{warning}[/yellow]")
     settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, isss, strict=True)))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    try:
+        with claim(settings.db_url):  # one serving process per store
+            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    except StoreInUse as e:
+        raise fail(e) from None
 
 
 def _parties(db: str, key_file: Path) -> Parties:
