@@ -84,3 +84,47 @@ def test_signed_in_order_retried_with_backoff(tmp_path: Path, receiver: Receiver
     hub.emergency(Principal("A", "operator"), "A1", "test")
     assert again.deliver_once(t + 11) == 1 and json.loads(receiver.got[-1][1])["type"] == "emergency-declared"
     assert hub.notices.read("A") and not any(json.loads(b)["party"] != "B" for _, b in receiver.got)
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://example.org/x", "http://", "http://host:99999/x",
+                                 "https://exa mple.org", "http://host/\nx", "http://h/" + "x" * 500])
+def test_a_webhook_that_cannot_be_delivered_to_is_refused_when_set(tmp_path: Path, url: str) -> None:
+    from skypact.errors import InputError
+
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+    hub.add_party("A")
+    with pytest.raises(InputError) as e:
+        hub.notices.configure("A", webhook_url=url)
+    assert "webhook" in str(e.value) and "веб-хука" in e.value.message("ru")
+    for bad in ({"ack_timeout_s": -5.0}, {"ack_timeout_s": 0.0}, {"ack_timeout_s": 1e9}, {"contacts": [""]},
+                {"contacts": ["x"] * 21}):
+        with pytest.raises(InputError):
+            hub.notices.configure("A", **bad)  # type: ignore[arg-type]
+
+
+def test_one_receivers_failure_never_delays_another_party(tmp_path: Path, receiver: Receiver) -> None:
+    """Party A's receiver hangs (it accepts the connection and never answers); party B's
+    notifications are delivered meanwhile, and A's are retried without a traceback per attempt."""
+    import socket
+    import time
+
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}"), b"k" * 32)
+    hub.add_party("A", max_priority=3)
+    hub.add_party("B")
+    receiver.fail = 0
+    with socket.socket() as hang:
+        hang.bind(("127.0.0.1", 0))
+        hang.listen(8)
+        hub.notices.configure("A", webhook_url=f"http://127.0.0.1:{hang.getsockname()[1]}/hook")
+        hub.notices.configure("B", webhook_url=receiver.url)
+        hub.file_plan(Principal("A", "operator"), A1)
+        hub.file_plan(Principal("B", "operator"), B1)  # both parties are told
+        want_b = len(hub.notices.read("B"))
+        for _ in range(200):
+            hub.webhooks.deliver_once(wait=False)
+            if len(receiver.got) >= want_b:
+                break
+            time.sleep(0.02)
+        assert len(receiver.got) == want_b
+        assert hub.notices.read("A")[0]["delivered_at"] is None  # A's first one still hangs meanwhile
+        assert all(json.loads(b)["party"] == "B" for _, b in receiver.got)

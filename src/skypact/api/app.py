@@ -241,7 +241,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         tasks = [asyncio.create_task(chain()),
                  asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
                  asyncio.create_task(every(1.0, the_hub.presence.check)),
-                 asyncio.create_task(every(0.2, the_hub.webhooks.deliver_once)),
+                 asyncio.create_task(every(0.2, lambda: the_hub.webhooks.deliver_once(wait=False))),
                  asyncio.create_task(every(1.0, the_hub.surveillance.cycle))]
         try:
             yield

@@ -19,13 +19,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
-from skypact.errors import AccessError, NotFoundError, StateError
+from skypact.errors import AccessError, InputError, Location, NotFoundError, StateError
 from skypact.i18n import LANGS, N_
 from skypact.notify import TYPES, render_notification
 from skypact.notify.catalogue import Units
@@ -33,7 +34,32 @@ from skypact.service import events
 from skypact.service.parties import require_party
 from skypact.store.tables import notice_rules, notifications, parties, party_settings
 
-__all__ = ["DEFAULT_ACK_S", "Notices"]
+__all__ = ["DEFAULT_ACK_S", "MAX_ACK_S", "MAX_CONTACTS", "Notices", "check_webhook_url"]
+
+MAX_ACK_S = 24 * 3600.0  #: the longest acknowledgement time a party may set
+MAX_CONTACTS = 20  #: escalation contacts per party, each at most 200 characters
+MAX_URL = 500  #: characters of a webhook URL (the store's column)
+
+
+def check_webhook_url(url: str) -> None:
+    """Refuse a webhook URL that cannot be delivered to: only ``http``/``https`` with a host (and a
+    valid port), no blanks or control characters, at most :data:`MAX_URL` characters.
+
+    Raises:
+        InputError: naming what is wrong.
+    """
+    where = Location(field="webhook")
+    bad = len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 for c in url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # raises on a port that is not a number in range
+    except ValueError:
+        bad = True
+    else:
+        bad = bad or parts.scheme not in ("http", "https") or not parts.hostname
+    if bad:
+        raise InputError(N_("{url!r} is not a webhook URL skypact can deliver to: give http:// or https://, a host "
+                            "and at most {limit} characters"), where, url=url[:80], limit=MAX_URL)
 
 DEFAULT_ACK_S = 300.0
 FRESH_S = 5.0  #: party settings and notice rules changed by another process are seen within this time
@@ -131,7 +157,20 @@ class Notices:
     def configure(self, party: str, ack_timeout_s: float | None = None, contacts: list[str] | None = None,
                   webhook_url: str | None = None, webhook_secret: str | None = None) -> None:
         """Set a party's acknowledgement time, escalation contacts and webhook (None: unchanged;
-        an empty URL removes the webhook)."""
+        an empty URL removes the webhook).
+
+        Raises:
+            InputError: an acknowledgement time not in (0, 24 h], too many or too long contacts,
+                a webhook URL that cannot be delivered to.
+        """
+        if ack_timeout_s is not None and not 0.0 < ack_timeout_s <= MAX_ACK_S:
+            raise InputError(N_("the acknowledgement time must be more than 0 and at most {limit:.0f} s"),
+                             Location(field="ack_timeout"), limit=MAX_ACK_S)
+        if contacts is not None and (len(contacts) > MAX_CONTACTS or any(not c or len(c) > 200 for c in contacts)):
+            raise InputError(N_("give at most {limit} escalation contacts of 1 to 200 characters"),
+                             Location(field="contact"), limit=MAX_CONTACTS)
+        if webhook_url:
+            check_webhook_url(webhook_url)
         with self.transaction() as conn:
             require_party(conn, party)
             timeout, old = self._settings(conn, party)
