@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from typing import NoReturn
+
 import typer
 
 from skypact.cli.audit import audit_app
 from skypact.cli.bench import bench_app
 from skypact.cli.check import check
+from skypact.cli.common import EXIT_BAD_INPUT, fail
 from skypact.cli.conflicts import conflicts
 from skypact.cli.daa import daa_alert
 from skypact.cli.demo import demo
@@ -16,6 +20,7 @@ from skypact.cli.ingest import ingest
 from skypact.cli.notices import notices_app
 from skypact.cli.replay import replay
 from skypact.cli.serve import admin_app, serve
+from skypact.i18n import N_
 
 app = typer.Typer(
     name="skypact",
@@ -44,5 +49,37 @@ app.add_typer(drill_app, name="drill")
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point.  What an operator can get wrong - a server that is down, a URL that is
+    not one, a file or store that cannot be read - ends in a bilingual error and exit code 2,
+    never a traceback (commands name the problem more precisely where they can)."""
+    import http.client
+    import json
+    import urllib.error
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        app()
+    except urllib.error.URLError as e:
+        _fail_plainly(N_("cannot reach the service: {detail}"), str(e.reason))
+    except (ConnectionError, http.client.HTTPException) as e:
+        _fail_plainly(N_("cannot reach the service: {detail}"), str(e) or type(e).__name__)
+    except OSError as e:
+        _fail_plainly(N_("cannot use {file}: {detail}"), e.strerror or str(e), file=str(e.filename or "?"))
+    except SQLAlchemyError as e:
+        _fail_plainly(N_("the store cannot be used: {detail}"), str(getattr(e, "orig", None) or e).splitlines()[0])
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        _fail_plainly(N_("the input cannot be read: {detail}"), str(e))
+    except ValueError as e:
+        if "url" not in str(e).lower():
+            raise
+        _fail_plainly(N_("not a URL skypact can use: {detail}"), str(e))
+
+
+def _fail_plainly(msgid: str, detail: str, **params: str) -> NoReturn:
+    """Print the error in both languages and end with exit code 2 (outside the typer app, whose
+    ``Exit`` would not be handled here)."""
+    from skypact.errors import InputError
+
+    fail(InputError(msgid, None, detail=detail, **params))
+    sys.exit(EXIT_BAD_INPUT)

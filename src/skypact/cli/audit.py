@@ -10,7 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from skypact.cli.common import EXIT_BAD_INPUT, err, out
+from skypact.cli.common import EXIT_BAD_INPUT, err, fail, out
+from skypact.errors import FormatError, SkypactError
+from skypact.i18n import N_
 
 audit_app = typer.Typer(help="The signed audit chain: verify it, keep its head.", no_args_is_help=True)
 
@@ -33,7 +35,7 @@ def _chain(db: str | None, url: str | None, token: str | None) -> tuple[list[dic
         from skypact.service.audit import AuditChain, first_keys
         from skypact.store.db import connect
 
-        engine = connect(db)
+        engine = connect(db, create=False)
         chain = AuditChain(engine, None)
         entries: list[dict[str, Any]] = []
         try:
@@ -64,11 +66,13 @@ def verify_cmd(db: DB = None, url: URL = None, token: TOKEN = None,
     from skypact.service.audit import verify
 
     try:
+        saved = _saved_head(head) if head else None
         entries, keys = _chain(db, url, token)
-    except (urllib.error.URLError, OSError) as e:
+    except SkypactError as e:
+        raise fail(e) from None
+    except (urllib.error.URLError, OSError, ValueError) as e:
         err.print(f"cannot read the chain: {e} / не удалось прочитать журнал: {e}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    saved = json.loads(head.read_text()) if head else None
     bad = verify(entries, keys, saved)
     if bad is None:
         out.print(f"audit chain verified: {len(entries)} entries / журнал аудита проверен: записей {len(entries)}")
@@ -78,12 +82,31 @@ def verify_cmd(db: DB = None, url: URL = None, token: TOKEN = None,
     raise typer.Exit(EXIT_BAD_CHAIN)
 
 
+def _saved_head(path: Path) -> dict[str, Any]:
+    """A head saved by ``skypact audit head -o``.
+
+    Raises:
+        FormatError: the file cannot be read as one.
+    """
+    try:
+        h = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise FormatError(N_("{file} is not a saved audit head: {detail}"), file=str(path), detail=str(e)) from None
+    if not (isinstance(h, dict) and isinstance(h.get("seq"), int) and isinstance(h.get("hash"), str)):
+        raise FormatError(N_("{file} is not a saved audit head: {detail}"), file=str(path), detail="seq, hash")
+    return h
+
+
 @audit_app.command("head")
 def head_cmd(url: Annotated[str, typer.Option("--url", help="The service.")],
              token: TOKEN = None,
              output: Annotated[Path | None, typer.Option("-o", "--output", help="Save it here.")] = None) -> None:
     """The chain's signed head now; keep it, compare it with other parties', check it later."""
-    h = _get(url, "/v1/audit/head", token)
+    try:
+        h = _get(url, "/v1/audit/head", token)
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        err.print(f"cannot read the head: {e} / не удалось прочитать вершину журнала: {e}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     text = json.dumps(h, indent=2)
     if output:
         output.write_text(text)

@@ -51,7 +51,7 @@ def serve(
 
     from skypact.api.app import create_app
     from skypact.config import Settings
-    from skypact.store.owner import StoreInUse, claim
+    from skypact.store.owner import claim
 
     keys, auds, isss = auth_public_key or [], auth_audience or [], auth_issuer or []
     if not len(keys) == len(auds) == len(isss):
@@ -62,17 +62,18 @@ def serve(
     try:
         with claim(settings.db_url):  # one serving process per store
             uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
-    except StoreInUse as e:
+    except SkypactError as e:  # the store is served already, or cannot be read
         raise fail(e) from None
 
 
-def _parties(db: str, key_file: Path) -> Parties:
+def _parties(db: str, key_file: Path, create: bool = False) -> Parties:
+    """The party registry of the store at ``db`` (which must exist unless ``create``)."""
     from skypact.config import Settings
     from skypact.service.parties import Parties
     from skypact.store.db import connect
 
     s = Settings(db_url=db, token_key_file=key_file)
-    return Parties(connect(s.db_url), s.token_key())
+    return Parties(connect(s.db_url, create=create), s.token_key())
 
 
 DB = Annotated[str, typer.Option("--db", help="Store URL.")]
@@ -129,8 +130,9 @@ def map_subject(sub: Annotated[str, typer.Argument(help="Subject (sub claim) of 
 @admin_app.command("add-party")
 def add_party(
     name: Annotated[str, typer.Argument(help="Party name (letters, digits, _ . : -).")],
-    lang: Annotated[str, typer.Option("--lang", help="en or ru.")] = "en",
-    units: Annotated[str, typer.Option("--units", help="imperial or metric.")] = "imperial",
+    lang: Annotated[str, typer.Option("--lang", help="Language of its notifications: en or ru.")] = "en",
+    units: Annotated[str, typer.Option("--units", help="Units of its notifications: aviation (NM, ft, FL, kt; "
+                                       "'imperial' is the same) or metric.")] = "aviation",
     max_priority: Annotated[int, typer.Option("--max-priority", help="Highest priority its plans may carry.")] = 0,
     role: Annotated[str, typer.Option("--role", help="operator, viewer or admin.")] = "operator",
     db: Annotated[str, typer.Option("--db", help="Store URL.")] = "sqlite:///var/skypact.db",
@@ -138,7 +140,7 @@ def add_party(
 ) -> None:
     """Create a party and print its credential once (keep the secret: it is not stored)."""
     try:
-        kid, secret = _parties(db, key_file).add_party(name, lang, units, max_priority, role)
+        kid, secret = _parties(db, key_file, create=True).add_party(name, lang, units, max_priority, role)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"party {name}: key_id={kid} secret={secret}")
@@ -162,7 +164,7 @@ def set_party(
     from skypact.store.db import connect
 
     try:
-        Notices(connect(db)).configure(party, ack_timeout, contact, webhook, webhook_secret)
+        Notices(connect(db, create=False)).configure(party, ack_timeout, contact, webhook, webhook_secret)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"{party}: acknowledgement time {ack_timeout if ack_timeout is not None else 'unchanged'}, "
@@ -184,7 +186,7 @@ def notice_rule(
     from skypact.store.db import connect
 
     try:
-        Notices(connect(db)).set_rule(party_a, party_b, plan_min * 60.0, volume_min * 60.0)
+        Notices(connect(db, create=False)).set_rule(party_a, party_b, plan_min * 60.0, volume_min * 60.0)
     except SkypactError as e:
         raise fail(e) from None
     out.print(f"{party_a} / {party_b}: plans {plan_min:g} min, volumes {volume_min:g} min before they start")
@@ -196,12 +198,17 @@ def rotate_audit_key(
     audit_key_file: Annotated[Path, typer.Option("--audit-key-file", help="The server's audit key.")]
     = Path("var/audit.key"),
 ) -> None:
-    """Sign the audit chain with a new key from now on, endorsed by the old one (stop the server
-    first: it holds its key in memory)."""
+    """Sign the audit chain with a new key from now on, endorsed by the old one (the server must
+    be stopped: it holds its key in memory; refused while it serves the store)."""
     from skypact.service.audit import AuditChain
     from skypact.store.db import connect
+    from skypact.store.owner import claim
 
-    chain = AuditChain(connect(db), audit_key_file)
-    old = chain.key_id
-    new = chain.rotate(audit_key_file)
+    try:
+        with claim(db):
+            chain = AuditChain(connect(db, create=False), audit_key_file)
+            old = chain.key_id
+            new = chain.rotate(audit_key_file)
+    except SkypactError as e:
+        raise fail(e) from None
     out.print(f"audit key {old} -> {new} (the new key is endorsed by the old one in the chain)")

@@ -27,7 +27,7 @@ expect:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -44,8 +44,8 @@ class _Strict(BaseModel):
 
 class Party(_Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:\-]+$", max_length=64)]
-    lang: str = "en"
-    units: str = "imperial"
+    lang: Literal["en", "ru"] = "en"
+    units: Literal["aviation", "metric", "imperial"] = "aviation"  #: 'imperial' is the same as 'aviation'
     ack_after_s: float | None = 20.0  #: None: never acknowledges
 
 

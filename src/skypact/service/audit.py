@@ -37,7 +37,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, Text, func, insert, select, type_coerce
 
 from skypact.service import events
 from skypact.service.sealer import STORED, HelperSealer, entry_hash, event_digest, seal
@@ -203,18 +203,29 @@ class AuditChain:
 
     def entries(self, party: str | None, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
         """Entries after ``after``: with the event when it concerns ``party`` (None: every event,
-        for the server's own tools), otherwise redacted."""
+        for the server's own tools), otherwise redacted.  An event row whose stored JSON cannot
+        be read gives an entry marked ``unreadable`` (:func:`verify` names it) instead of failing
+        the whole read."""
         ev = event_rows.c
+        raw_audience, raw_data = type_coerce(ev.audience, Text), type_coerce(ev.data, Text)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(audit, ev.at.label("ev_at"), ev.kind, ev.actor, ev.audience, ev.subject, ev.data)
+            rows = conn.execute(select(audit, ev.at.label("ev_at"), ev.kind, ev.actor, raw_audience.label("audience"),
+                                       ev.subject, raw_data.label("data"))
                                 .join(event_rows, audit.c.event_seq == ev.seq)
                                 .where(audit.c.seq > after).order_by(audit.c.seq).limit(limit)).all()
         out = []
         for r in rows:
-            e = {"seq": r.seq, "prev_hash": r.prev_hash, "digest": r.digest, "hash": r.hash,
-                 "signature": r.signature, "key_id": r.key_id}
-            if party is None or party in r.audience or events.EVERYONE in r.audience:
-                e["event"] = _event_doc(r, r.event_seq, r.ev_at)
+            e: dict[str, Any] = {"seq": r.seq, "prev_hash": r.prev_hash, "digest": r.digest, "hash": r.hash,
+                                 "signature": r.signature, "key_id": r.key_id}
+            try:
+                audience, data = (json.loads(v) if isinstance(v, str) else v for v in (r.audience, r.data))
+            except ValueError as bad:
+                e["unreadable"] = f"its event row {r.event_seq} cannot be read ({bad})"
+                out.append(e)
+                continue
+            if party is None or party in audience or events.EVERYONE in audience:
+                e["event"] = {"seq": r.event_seq, "at": r.ev_at, "kind": r.kind, "actor": r.actor,
+                              "audience": audience, "subject": r.subject, "data": data}
             out.append(e)
         return out
 
@@ -251,6 +262,8 @@ def verify(entries: Iterable[dict[str, Any]], keys: dict[str, bytes],
             return Problem(expect, f"entry {expect} is missing (found {seq})")
         if e["prev_hash"] != prev:
             return Problem(seq, "its previous hash is not the hash of the entry before it")
+        if "unreadable" in e:
+            return Problem(seq, e["unreadable"])
         ev = e.get("event")
         if ev is not None and event_digest(ev) != e["digest"]:
             return Problem(seq, "its event does not match its digest")

@@ -5,15 +5,17 @@ Every change records an event (:mod:`skypact.service.events`) in its own transac
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from skypact.errors import AuthError, NotFoundError, StateError
-from skypact.i18n import N_
+from skypact.errors import AuthError, InputError, Location, NotFoundError, StateError
+from skypact.i18n import LANGS, N_
 from skypact.service import events
 from skypact.service.auth import (
+    ROLES,
     Principal,
     hash_secret,
     issue_token,
@@ -25,9 +27,35 @@ from skypact.service.auth import (
 from skypact.store.queries import KEY_STATE
 from skypact.store.tables import credentials, parties, subjects
 
-__all__ = ["KEY_FRESH_S", "Parties", "require_party"]
+__all__ = ["KEY_FRESH_S", "UNITS", "Parties", "check_role", "require_party"]
 
 ADMIN = "admin"
+#: the units a party's notifications use; "imperial" is accepted as another name of "aviation"
+UNITS = ("aviation", "metric")
+_NAME = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+_MAX_PRIORITY = 1000
+
+
+def _choice(value: str, allowed: tuple[str, ...], field: str) -> None:
+    if value not in allowed:
+        raise InputError(N_("{value!r} is not one of {allowed}"), Location(field=field), value=value,
+                         allowed=", ".join(allowed))
+
+
+def check_role(role: str) -> None:
+    """Refuse a role that does not exist (:data:`skypact.service.auth.ROLES`)."""
+    _choice(role, tuple(ROLES), "role")
+
+
+def _check_party(name: str, lang: str, units: str, max_priority: int) -> None:
+    if not _NAME.match(name):
+        raise InputError(N_("a party name is 1 to 64 letters, digits and _ . : - (not {name!r})"),
+                         Location(field="name"), name=name[:80])
+    _choice(lang, LANGS, "lang")
+    _choice(units, UNITS, "units")
+    if not 0 <= max_priority <= _MAX_PRIORITY:
+        raise InputError(N_("the maximum priority must be from 0 to {limit}"), Location(field="max_priority"),
+                         limit=_MAX_PRIORITY)
 
 #: a credential revoked or a party suspended by another process (the admin CLI) is refused within
 #: this time; by this server's own calls, at once
@@ -52,9 +80,17 @@ class Parties:
         with self._guard:
             self._keys.clear()
 
-    def add_party(self, name: str, lang: str = "en", units: str = "imperial", max_priority: int = 0,
+    def add_party(self, name: str, lang: str = "en", units: str = "aviation", max_priority: int = 0,
                   role: str = "operator") -> tuple[str, str]:
-        """Create a party with one credential; returns (key id, secret), shown only now."""
+        """Create a party with one credential; returns (key id, secret), shown only now.
+
+        Raises:
+            InputError: a name, language, units, priority or role that is not allowed.
+            StateError: the party exists already.
+        """
+        units = "aviation" if units == "imperial" else units
+        _check_party(name, lang, units, max_priority)
+        check_role(role)
         key_id, secret = new_credential()
         with self.engine.begin() as conn:
             if conn.execute(select(parties.c.id).where(parties.c.id == name)).first():
@@ -97,6 +133,7 @@ class Parties:
 
     def rotate(self, party: str, role: str = "operator") -> tuple[str, str]:
         """A new credential for ``party``; every earlier one of that role is revoked."""
+        check_role(role)
         key_id, secret = new_credential()
         with self.engine.begin() as conn:
             require_party(conn, party)
@@ -119,6 +156,9 @@ class Parties:
 
     def map_subject(self, sub: str, party: str, role: str = "operator") -> None:
         """Let tokens of a trusted outside issuer with subject ``sub`` act for ``party``."""
+        check_role(role)
+        if not 0 < len(sub) <= 256:
+            raise InputError(N_("a subject is 1 to 256 characters"), Location(field="sub"))
         with self.engine.begin() as conn:
             require_party(conn, party)
             conn.execute(delete(subjects).where(subjects.c.sub == sub))

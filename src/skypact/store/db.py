@@ -5,21 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, update
+from sqlalchemy.exc import DatabaseError
 
+from skypact.errors import InputError
+from skypact.i18n import N_
 from skypact.store import durable
 from skypact.store.tables import SCHEMA_VERSION, VERSIONS, conflicts, dss_entities, metadata, schema_version
 
-__all__ = ["connect"]
+__all__ = ["StoreError", "connect"]
 
 
-def connect(url: str, group_commit: bool = False) -> Engine:
+class StoreError(InputError):
+    """A store that is missing (where one must exist) or cannot be read."""
+
+
+def connect(url: str, group_commit: bool = False, create: bool = True) -> Engine:
     """An engine for ``url`` (``sqlite:///var/skypact.db`` or ``postgresql+psycopg://…``), migrated.
+
+    ``create`` false: a SQLite file that does not exist is refused instead of created (the tools
+    that read or change an existing store, where a mistyped path must not give an empty one).
 
     ``group_commit`` (the server's engine, on a SQLite file): commits are written without a sync
     and made durable by :mod:`skypact.store.durable`, whose wait the caller must make before it
     answers.  Without it every SQLite commit syncs by itself."""
     name = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
     file = Path(name) if name and name != ":memory:" else None
+    if file is not None and not create and not file.is_file():
+        raise StoreError(N_("there is no store at {file}: check --db"), file=str(file))
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
@@ -35,7 +47,12 @@ def connect(url: str, group_commit: bool = False) -> Engine:
             cur.close()
         if sync == "NORMAL" and file is not None:
             durable.register(engine, file)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except DatabaseError as e:
+        engine.dispose()
+        raise StoreError(N_("the store {url} cannot be read: {detail}"), url=engine.url.render_as_string(True),
+                         detail=str(e.orig).splitlines()[0] if e.orig else type(e).__name__) from None
     return engine
 
 
