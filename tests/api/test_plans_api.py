@@ -107,6 +107,7 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("PUT", "/v1/volumes/{volume_id}"): (403, "volume"),
     ("POST", "/v1/check/volume"): (403, "volume"),
     ("GET", "/v1/volumes"): (200, None),
+    ("GET", "/v1/conflicts"): (200, None),  # only the caller's own conflicts
     ("GET", "/v1/volumes/{volume_id}"): (200, None),
     ("POST", "/v1/volumes/{volume_id}/state"): (403, {"state": "Accepted"}),
     ("DELETE", "/v1/volumes/{volume_id}"): (403, None),
@@ -172,6 +173,8 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
         seen = r.json() if isinstance(r.json(), list) else [r.json()]
         if path == "/v1/notifications":
             assert all(n["party"] == "B" for n in seen)
+        elif path == "/v1/conflicts":
+            assert all("B" in (x["party_a"], x["party_b"]) for x in seen), seen  # not A's with C
         elif path == "/v1/events":
             assert all(e["subject"] not in ("A1", "AV1") for e in seen), seen
         else:

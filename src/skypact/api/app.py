@@ -53,6 +53,7 @@ from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
 from skypact.service.auth import OutsideIssuer, Principal, outside_claims, outside_principal
 from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
 from skypact.service.ratelimit import RateLimit
+from skypact.service.reads import MAX_PAGE, ConflictFilter, Page
 from skypact.service.sealer import HelperSealer, SealerError
 from skypact.service.views import Area
 from skypact.store.db import connect
@@ -323,10 +324,21 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         r = await write(the_hub.file_plan, who, plan, dry_run=True)
         return {"conflicts": r.conflicts, "resolutions": r.resolutions}
 
-    @app.get("/v1/plans")
-    def list_plans(who: Who, area: InArea) -> list[dict[str, Any]]:
-        """Plans that meet the area and time asked (all by default): own in full, others as references."""
-        return the_hub.query(who, PLAN, area)
+    Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="items of this page at most")]
+    AfterId = Annotated[str, Query(max_length=128, description="the last id of the page before (cursor)")]
+
+    def _paged(request: Request, page: Page) -> Response:
+        """A page as a JSON list; a ``Link: <…>; rel="next"`` header names the next one."""
+        r = _json(page.items)
+        if page.next_after is not None:
+            r.headers["Link"] = f'<{request.url.include_query_params(after=page.next_after)}>; rel="next"'
+        return r
+
+    @app.get("/v1/plans", response_model=list[dict[str, Any]])
+    def list_plans(who: Who, area: InArea, request: Request, limit: Limit = MAX_PAGE, after: AfterId = "") -> Response:
+        """Plans that meet the area and time asked (all by default): own in full, others as
+        references; by id, at most ``limit`` (a ``Link`` header with ``rel="next"`` gives the next page)."""
+        return _paged(request, the_hub.reads.page(who, PLAN, area, after, limit))
 
     @app.get("/v1/plans/{plan_id}")
     def get_plan(plan_id: str, who: Who) -> dict[str, Any]:
@@ -376,10 +388,27 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         """What would conflict if this volume were filed (nothing is stored)."""
         return {"conflicts": (await write(the_hub.file_volume, who, volume, dry_run=True)).conflicts}
 
-    @app.get("/v1/volumes")
-    def list_volumes(who: Who, area: InArea) -> list[dict[str, Any]]:
-        """Volumes that meet the area and time asked: own in full, others as references."""
-        return the_hub.query(who, VOLUME, area)
+    @app.get("/v1/volumes", response_model=list[dict[str, Any]])
+    def list_volumes(who: Who, area: InArea, request: Request, limit: Limit = MAX_PAGE,
+                     after: AfterId = "") -> Response:
+        """Volumes that meet the area and time asked: own in full, others as references; paged as
+        ``GET /v1/plans``."""
+        return _paged(request, the_hub.reads.page(who, VOLUME, area, after, limit))
+
+    @app.get("/v1/conflicts", response_model=list[dict[str, Any]])
+    def list_conflicts(who: Who, request: Request, limit: Limit = MAX_PAGE,
+                       after: Annotated[int, Query(ge=0, le=2**31 - 1, description="the last conflict id of the "
+                                                   "page before")] = 0,
+                       start: Annotated[AwareDatetime | None, Query(description="RFC 3339: overlapping from")] = None,
+                       end: Annotated[AwareDatetime | None, Query(description="RFC 3339: overlapping until")] = None,
+                       state: Annotated[Literal["upcoming", "ongoing", "past"] | None, Query(
+                           description="upcoming: not begun; ongoing: begun, not ended; past: ended")] = None,
+                       layer: Annotated[Literal["strategic", "tactical"] | None, Query()] = None) -> Response:
+        """The caller's current conflicts: strategic (with its plans and volumes, by conflict id,
+        paged like ``GET /v1/plans``) and, on the first page, the tactical alerts of its live tracks."""
+        which = ConflictFilter(start.timestamp() if start else -1e18, end.timestamp() if end else 1e18, state, layer)
+        items, nxt = the_hub.reads.conflicts(who, after, limit, which, time.time())
+        return _paged(request, Page(items, None if nxt is None else str(nxt)))
 
     @app.get("/v1/volumes/{volume_id}")
     def get_volume(volume_id: str, who: Who) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, union_all, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from skypact.errors import AccessError, NotFoundError, StateError
@@ -48,12 +48,13 @@ from skypact.service.auth import Principal
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
 from skypact.service.presence import Presence
+from skypact.service.reads import Reads
 from skypact.service.surveillance import Surveillance
-from skypact.service.views import Area, epoch, extents, f3548_view, view
+from skypact.service.views import Area, extents, view
 from skypact.service.webhooks import Webhooks
 from skypact.store import queries as Q
 from skypact.store.durable import group_commit_of
-from skypact.store.tables import conflicts, dss_entities, emergencies, plans, volumes
+from skypact.store.tables import emergencies, plans, volumes
 from skypact.strategic import EngineSettings, Strategic
 from skypact.strategic.index import PartyMinima
 from skypact.strategic.resolve import suggest
@@ -151,6 +152,7 @@ class Hub(Parties):
         self.presence = Presence(self.notices)
         self.audit = AuditChain(engine, audit_key_file, lambda: self._transaction(durable=False))
         self.surveillance = Surveillance(self)
+        self.reads = Reads(engine, self.surveillance.alerts_of)
         with engine.connect() as conn:
             urgent = set(conn.execute(select(emergencies.c.plan)).scalars())
             for kind in (PLAN, VOLUME):
@@ -574,46 +576,20 @@ class Hub(Parties):
                                     end=vol.window.end.timestamp())
 
     # -- reads -------------------------------------------------------------------------------
-    def _windows(self, conn: Connection, row: Any, reader: str) -> list[tuple[float, float]]:
-        """Time windows of the conflicts between ``row``'s item and the reader's own items (none
-        looked up for the reader's own item, which it sees in full anyway)."""
-        if row.party == reader:
-            return []
-        entity_id = row.id
-        mine = union_all(select(plans.c.id).where(plans.c.party == reader),
-                         select(volumes.c.id).where(volumes.c.party == reader))
-        rows = conn.execute(select(conflicts.c.record).where(or_(
-            (conflicts.c.plan_a == entity_id) & conflicts.c.plan_b.in_(mine),
-            (conflicts.c.plan_b == entity_id) & conflicts.c.plan_a.in_(mine))))
-        return [(epoch(r.record["start"]), epoch(r.record["end"])) for r in rows]
-
     def get(self, who: Principal, kind: Kind, entity_id: str) -> dict[str, Any]:
-        """One plan or volume as the caller may see it."""
-        _require(who, "plans:read")
-        with self.engine.connect() as conn:
-            row = conn.execute(select(kind.table).where(kind.table.c.id == entity_id)).first()
-            if row is None:
-                d = dss_entities.c
-                row = conn.execute(select(dss_entities).where((d.id == entity_id) & (d.kind == kind.f3548))).first()
-                if row is None:
-                    raise NotFoundError(kind.texts[0], id=entity_id)
-                return f3548_view(row, who.party)
-            return view(row, who.party, self._windows(conn, row, who.party))
+        """One plan or volume as the caller may see it (:class:`Reads`)."""
+        return self.reads.get(who, kind, entity_id)
 
     def query(self, who: Principal, kind: Kind, area: Area | None = None) -> list[dict[str, Any]]:
-        """Every plan or volume (in ``area`` when given) as the caller may see it, by id."""
-        _require(who, "plans:read")
-        a = area or Area()
-        t = kind.table
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(t).where((t.c.t_start <= a.t_end) & (t.c.t_end >= a.t_start))
-                                .order_by(t.c.id)).all()
-            out = [view(r, who.party, self._windows(conn, r, who.party)) for r in rows if a.meets(r.extents)]
-            d = dss_entities.c
-            rows = conn.execute(select(dss_entities).where((d.kind == kind.f3548) & (d.t_start <= a.t_end)
-                                                           & (d.t_end >= a.t_start))).all()
-            out += [f3548_view(r, who.party) for r in rows if a.meets(r.boxes)]
-            return sorted(out, key=lambda v: str(v["id"]))
+        """Every plan or volume (in ``area`` when given) as the caller may see it, by id: every
+        page of :meth:`Reads.page` (the API serves one page per request)."""
+        items: list[dict[str, Any]] = []
+        after: str | None = ""
+        while after is not None:
+            page = self.reads.page(who, kind, area, after)
+            items += page.items
+            after = page.next_after
+        return items
 
     def events(self, who: Principal, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
         """The events addressed to the caller's party after ``after``."""

@@ -154,6 +154,18 @@ class Surveillance:
         with self.hub._transaction() as conn:
             return int(self.hub.notices.to_all(conn, kind, subject, self._now, **fields))
 
+    def alerts_of(self, party: str) -> list[dict[str, Any]]:
+        """The live tactical alerts that involve one of ``party``'s tracks (as of the last cycle)."""
+        with self._guard:
+            alerts = [a for a in self.picture.alerts.values() if party in (a.party_a, a.party_b)]
+            at = self._now or 0.0
+            names = dict(self.callsigns)
+        return [{"layer": "tactical", "kind": "track-track", "a": a.a, "b": a.b, "party_a": a.party_a,
+                 "party_b": a.party_b,
+                 "callsign_a": names.get(a.a, a.a), "callsign_b": names.get(a.b, a.b), "tier": a.tier,
+                 "time": at, "time_to_los_s": round(a.time_to_los, 1), "t_out_s": round(a.t_out, 1),
+                 "min_horizontal_m": round(a.min_horizontal_m, 1), "tcpa_s": round(a.tcpa, 1)} for a in alerts]
+
     def _tell_alerts(self, changes: list[AlertChange], tracks: dict[str, PositionReport], at: float) -> int:
         sent = 0
         for ch in changes:
