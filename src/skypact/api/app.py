@@ -37,10 +37,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from prometheus_client import Histogram
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from skypact.api.limits import BodyLimit
+from skypact.api.ops import Metrics, RequestLog, add_ops_routes
 from skypact.api.problems import handle_http, handle_skypact, handle_validation
 from skypact.api.writes import Writes
 from skypact.config import Settings
@@ -128,7 +130,8 @@ def area_query(
                 ts(start, -1e18), ts(end, 1e18))
 
 
-async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool) -> AsyncIterator[str]:
+async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool,
+               lag: Histogram | None = None) -> AsyncIterator[str]:
     """The party's notifications after ``after`` as Server-Sent Events, then (``follow``) each new
     one as it is committed: a commit wakes the stream at once; the store is read again at least
     once a second anyway (writes of another process arrive too)."""
@@ -140,6 +143,8 @@ async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool)
         rows = await run_in_threadpool(hub.notices.read, party, last, 500)
         for r in rows:
             last = r["id"]
+            if lag is not None and r["delivered_at"] is None:  # first delivery: how long it took
+                lag.observe(max(0.0, time.time() - r["at"]))
             yield f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
         await run_in_threadpool(hub.notices.mark_delivered, party, [r["id"] for r in rows if r["delivered_at"] is None])
         if rows:
@@ -262,6 +267,9 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     bearer = HTTPBearer(auto_error=False)
 
     app.add_middleware(BodyLimit, limit=s.max_body_bytes)
+    metrics = app.state.metrics = Metrics(the_hub, write)
+    app.add_middleware(RequestLog, metrics=metrics)  # outermost: every answer has a request id
+    add_ops_routes(app, the_hub, metrics)
 
     outside = [OutsideIssuer(path.read_bytes(), aud, iss) for path, aud, iss in s.outside_issuers]
     app.state.dss = Dss(the_hub)
@@ -447,7 +455,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         """Server-Sent Events: each notification as ``id``, ``event`` (its type) and ``data`` (JSON).
         Reconnect with ``Last-Event-ID`` to resume: nothing is lost, across a server restart too."""
         start = min(int(last_event_id), SEQ_MAX) if last_event_id and last_event_id.isdigit() else after
-        return StreamingResponse(_sse(request, the_hub, who.party, start, follow), media_type="text/event-stream",
+        return StreamingResponse(_sse(request, the_hub, who.party, start, follow, metrics.stream_lag),
+                                 media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.post("/v1/tracks")

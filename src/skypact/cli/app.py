@@ -8,6 +8,7 @@ from typing import NoReturn
 import typer
 
 from skypact.cli.audit import audit_app
+from skypact.cli.backup import backup, restore
 from skypact.cli.bench import bench_app
 from skypact.cli.check import check
 from skypact.cli.common import EXIT_BAD_INPUT, fail
@@ -43,6 +44,8 @@ app.add_typer(bench_app, name="bench")
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.add_typer(admin_app, name="admin")
+app.command("backup")(backup)
+app.command("restore")(restore)
 app.add_typer(notices_app, name="notices")
 app.add_typer(audit_app, name="audit")
 app.add_typer(drill_app, name="drill")

@@ -43,8 +43,10 @@ def serve(
         "--auth-issuer", help="Issuer (iss) its tokens must name; one per --auth-public-key.")] = None,
     key_file: Annotated[Path, typer.Option("--token-key-file", help="Token-signing key (created if missing).")]
     = Path("var/token.key"),
-    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level (info shows each request).")]
-    = "info",
+    log_level: Annotated[str, typer.Option("--log-level", help="Log level: debug, info (each request), warning, "
+                                           "error.")] = "info",
+    log_format: Annotated[str, typer.Option("--log-format", help="json (one object per line, with request ids) "
+                                            "or text.")] = "json",
 ) -> None:
     """Run the HTTP service (OpenAPI at /docs)."""
     import uvicorn
@@ -61,9 +63,28 @@ def serve(
     settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, isss, strict=True)))
     try:
         with claim(settings.db_url):  # one serving process per store
-            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+            _logging(log_format, log_level)
+            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, log_config=None,
+                        access_log=False)  # skypact logs every request itself, with its request id
     except SkypactError as e:  # the store is served already, or cannot be read
         raise fail(e) from None
+
+
+def _logging(fmt: str, level: str) -> None:
+    """Every log record (skypact's and uvicorn's) to stderr, as JSON lines or as text."""
+    import logging
+
+    from skypact.api.ops import JsonLogs
+
+    if fmt not in ("json", "text") or level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise typer.BadParameter("--log-format json|text, --log-level debug|info|warning|error")
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogs() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: "
+                                                                            "%(message)s %(fields)s", defaults={
+                                                                                "fields": ""}))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
 
 
 def _parties(db: str, key_file: Path, create: bool = False) -> Parties:

@@ -229,6 +229,14 @@ class AuditChain:
             out.append(e)
         return out
 
+    def lag(self) -> int:
+        """Events stored but not yet chained (an estimate on PostgreSQL, where sequence numbers
+        may have gaps)."""
+        with self.engine.connect() as conn:
+            last_event = conn.execute(select(func.max(event_rows.c.seq))).scalar() or 0
+            chained = conn.execute(select(func.max(audit.c.event_seq))).scalar() or 0
+        return max(0, int(last_event) - int(chained))
+
     def head(self) -> dict[str, Any]:
         """The latest entry's seq and hash, signed now: a party keeps it to prove the history later."""
         with self.engine.connect() as conn:

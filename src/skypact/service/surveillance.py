@@ -86,6 +86,7 @@ class Surveillance:
         self.nonconforming: set[str] = set()
         self._guard = threading.Lock()
         self._now: float | None = None
+        self.warmed = False  #: the tactical kernels are compiled (:meth:`warm_up`)
 
     def warm_up(self) -> None:
         """Compile the tactical kernels now (numba; from its cache after the first run), so that
@@ -94,6 +95,7 @@ class Surveillance:
         probe.ingest([PositionReport("w1", "", 0.0, 0.0, 0.0, 9000.0, 200.0, 90.0, 0.0),
                       PositionReport("w2", "", 0.0, 0.0, 0.1, 9000.0, 200.0, 270.0, 0.0)])
         probe.update(0.0)
+        self.warmed = True
 
     # -- in ------------------------------------------------------------------------------
     def report(self, who: Principal, tracks: list[dict[str, Any]], now: float | None = None) -> int:
