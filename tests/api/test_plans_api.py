@@ -94,6 +94,9 @@ def test_suspended_party_loses_access(env: dict[str, Any]) -> None:
 # every route with its cross-party case: B acting on A's plan A1 / volume AV1 -> expected status
 CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("POST", "/v1/token"): None,  # no party yet: exchanging credentials
+    ("GET", "/healthz"): None,  # no party's data: the process answers
+    ("GET", "/readyz"): None,  # no party's data: store, chain and kernels checked
+    ("GET", "/metrics"): None,  # no party's data: aggregate figures only (monitoring network)
     ("POST", "/v1/plans"): (403, "plan"),  # B cannot file A's plan
     ("POST", "/v1/check"): (403, "plan"),
     ("GET", "/v1/plans"): (200, None),  # references only

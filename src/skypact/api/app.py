@@ -37,13 +37,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from prometheus_client import Histogram
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from skypact.api.limits import BodyLimit
 from skypact.api.ops import Metrics, RequestLog, add_ops_routes
 from skypact.api.problems import handle_http, handle_skypact, handle_validation
+from skypact.api.streams import Streams
 from skypact.api.writes import Writes
 from skypact.config import Settings
 from skypact.dss.routes import add_routes as add_dss_routes
@@ -128,34 +128,6 @@ def area_query(
 
     return Area(lat_min, lat_max, lon_min, lon_max, metres(alt_min, -1e9), metres(alt_max, 1e9),
                 ts(start, -1e18), ts(end, 1e18))
-
-
-async def _sse(request: Request, hub: Hub, party: str, after: int, follow: bool,
-               lag: Histogram | None = None) -> AsyncIterator[str]:
-    """The party's notifications after ``after`` as Server-Sent Events, then (``follow``) each new
-    one as it is committed: a commit wakes the stream at once; the store is read again at least
-    once a second anyway (writes of another process arrive too)."""
-    last, quiet = after, 0
-    while True:
-        if follow:
-            await run_in_threadpool(hub.presence.seen, party)  # an open stream is presence
-        seen = hub.notices.version
-        rows = await run_in_threadpool(hub.notices.read, party, last, 500)
-        for r in rows:
-            last = r["id"]
-            if lag is not None and r["delivered_at"] is None:  # first delivery: how long it took
-                lag.observe(max(0.0, time.time() - r["at"]))
-            yield f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
-        await run_in_threadpool(hub.notices.mark_delivered, party, [r["id"] for r in rows if r["delivered_at"] is None])
-        if rows:
-            quiet = 0
-            continue
-        if not follow or await request.is_disconnected():
-            return
-        if await hub.notices.changed(seen, 1.0) == seen:
-            quiet += 1
-            if quiet % 15 == 0:  # a comment every 15 s of silence keeps proxies from closing the stream
-                yield ": keep-alive\n\n"
 
 
 def _links(kind: str, ops: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
@@ -248,7 +220,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
                  asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
                  asyncio.create_task(every(1.0, the_hub.presence.check)),
                  asyncio.create_task(every(0.2, lambda: the_hub.webhooks.deliver_once(wait=False))),
-                 asyncio.create_task(every(1.0, the_hub.surveillance.cycle))]
+                 asyncio.create_task(every(1.0, the_hub.surveillance.cycle)),
+                 asyncio.create_task(streams.run())]
         try:
             yield
         finally:
@@ -268,6 +241,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     app.add_middleware(BodyLimit, limit=s.max_body_bytes)
     metrics = app.state.metrics = Metrics(the_hub, write)
+    streams = app.state.streams = Streams(the_hub, metrics.stream_lag)
     app.add_middleware(RequestLog, metrics=metrics)  # outermost: every answer has a request id
     add_ops_routes(app, the_hub, metrics)
 
@@ -455,7 +429,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         """Server-Sent Events: each notification as ``id``, ``event`` (its type) and ``data`` (JSON).
         Reconnect with ``Last-Event-ID`` to resume: nothing is lost, across a server restart too."""
         start = min(int(last_event_id), SEQ_MAX) if last_event_id and last_event_id.isdigit() else after
-        return StreamingResponse(_sse(request, the_hub, who.party, start, follow, metrics.stream_lag),
+        return StreamingResponse(streams.stream(who.party, start, follow),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from skypact.errors import AccessError, InputError, Location, NotFoundError, StateError
 from skypact.i18n import LANGS, N_
@@ -228,7 +228,31 @@ class Notices:
             conn.execute(update(notifications).where((notifications.c.party == party) & notifications.c.id.in_(ids)
                                                      & notifications.c.delivered_at.is_(None)).values(delivered_at=at))
 
+    def mark_delivered_many(self, batch: dict[str, set[int]], now: float | None = None) -> None:
+        """:meth:`mark_delivered` for several parties in one transaction."""
+        at = time.time() if now is None else now
+        with self.transaction() as conn:
+            for party, ids in batch.items():
+                if ids:
+                    conn.execute(update(notifications).where(
+                        (notifications.c.party == party) & notifications.c.id.in_(sorted(ids))
+                        & notifications.c.delivered_at.is_(None)).values(delivered_at=at))
+
     # -- reading -------------------------------------------------------------------------
+    def last_id(self) -> int:
+        """The highest notification id stored (0: none)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(notifications.c.id))).scalar() or 0)
+
+    def read_parties(self, parties: list[str], after: int, limit: int = 500) -> list[dict[str, Any]]:
+        """The notifications of any of ``parties`` with id > ``after``, oldest first (one query
+        for every open stream)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(notifications).where(notifications.c.party.in_(parties)
+                                                            & (notifications.c.id > after))
+                                .order_by(notifications.c.id).limit(limit)).all()
+        return [_public(r) for r in rows]
+
     def read(self, party: str, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
         """The party's notifications with id > ``after``, oldest first."""
         with self.engine.connect() as conn:

@@ -1,0 +1,157 @@
+"""Notification streams (Server-Sent Events) that cost per recipient, not per listener.
+
+One pump per server reads what was committed - once per commit, and once a second for writes
+of other processes - for the parties that have a stream open, in one query, and hands each
+notification to those parties' streams in memory.  A stream reads the store itself only when it
+opens (to catch up from its ``Last-Event-ID``) or when it fell too far behind; an idle stream
+waits on its queue and costs nothing.  First deliveries are recorded in one batch per pump
+round, off the write path (``delivered_at``: first listed, streamed or sent to a webhook).
+Presence (an open stream counts as taking part) is refreshed once a second per party.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+from prometheus_client import Histogram
+
+from skypact.service.hub import Hub
+
+__all__ = ["KEEP_ALIVE_S", "QUEUE", "Streams"]
+
+KEEP_ALIVE_S = 15.0  #: a comment line after this much silence keeps proxies from closing a stream
+QUEUE = 1000  #: notifications a stream may lag behind before it reads the store again
+_PAGE = 500
+_RESYNC: dict[str, Any] = {}  # put on a full queue: read the store from the last id sent
+
+
+def _event(r: dict[str, Any]) -> str:
+    return f"id: {r['id']}\nevent: {r['type']}\ndata: {json.dumps(r, ensure_ascii=False)}\n\n"
+
+
+class Streams:
+    """The notification streams of one app."""
+
+    def __init__(self, hub: Hub, lag: Histogram | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.hub, self.lag, self.clock = hub, lag, clock
+        self._subs: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+        self._delivered: dict[str, set[int]] = {}
+        self._last: int | None = None  # the highest notification id the pump has seen
+        self.reads = 0  #: store reads made by the pump (figures for tests and the benchmark)
+
+    # -- the pump ------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Pump until cancelled (the server's lifespan runs it)."""
+        seen = self.hub.notices.version
+        while True:
+            seen = await self.hub.notices.changed(seen, 1.0)
+            try:
+                await self.pump()
+            except Exception:  # a failed round: the next one reads again from the same point
+                import logging
+
+                logging.getLogger("skypact.streams").exception("notification pump round failed")
+
+    async def pump(self) -> int:
+        """One round: hand out what was committed since the last round; record deliveries and
+        presence.  Returns how many notifications were handed out."""
+        parties = list(self._subs)
+        if self._last is None:
+            self._last = await run_in_threadpool(self.hub.notices.last_id)
+        handed = 0
+        if parties:
+            while True:
+                rows = await run_in_threadpool(self.hub.notices.read_parties, parties, self._last, _PAGE)
+                self.reads += 1
+                for r in rows:
+                    self._last = max(self._last, r["id"])
+                    for q in list(self._subs.get(r["party"], ())):
+                        if q.full():  # too far behind: it reads the store again from its last id
+                            while not q.empty():
+                                q.get_nowait()
+                            q.put_nowait(_RESYNC)
+                        else:
+                            q.put_nowait(r)
+                    handed += 1
+                if len(rows) < _PAGE:
+                    break
+            await run_in_threadpool(self._presence, parties)
+        if self._delivered:
+            batch, self._delivered = self._delivered, {}
+            await run_in_threadpool(self.hub.notices.mark_delivered_many, batch, self.clock())
+        return handed
+
+    def _presence(self, parties: list[str]) -> None:
+        for p in parties:
+            self.hub.presence.seen(p)
+
+    # -- one stream ----------------------------------------------------------------------
+    def _record(self, r: dict[str, Any]) -> None:
+        if r["delivered_at"] is None:
+            self._delivered.setdefault(r["party"], set()).add(r["id"])
+            if self.lag is not None:
+                self.lag.observe(max(0.0, self.clock() - r["at"]))
+
+    async def _catch_up(self, party: str, after: int) -> AsyncIterator[dict[str, Any]]:
+        last = after
+        while True:
+            rows = await run_in_threadpool(self.hub.notices.read, party, last, _PAGE)
+            for r in rows:
+                last = r["id"]
+                yield r
+            if len(rows) < _PAGE:
+                return
+
+    async def stream(self, party: str, after: int, follow: bool) -> AsyncIterator[str]:
+        """The party's notifications after ``after``; then (``follow``) each new one as the pump
+        hands it over, until the client goes away."""
+        if not follow:  # one read: its deliveries recorded at once, like a listing
+            sent: list[int] = []
+            async for r in self._catch_up(party, after):
+                if r["delivered_at"] is None:
+                    sent.append(r["id"])
+                    if self.lag is not None:
+                        self.lag.observe(max(0.0, self.clock() - r["at"]))
+                yield _event(r)
+            await run_in_threadpool(self.hub.notices.mark_delivered, party, sent)
+            return
+        q: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE)
+        self._subs.setdefault(party, set()).add(q)  # first: nothing committed from now on is missed
+        try:
+            await run_in_threadpool(self.hub.presence.seen, party)
+            last = after
+            resync = True
+            while True:
+                if resync:
+                    async for r in self._catch_up(party, last):
+                        last = r["id"]
+                        self._record(r)
+                        yield _event(r)
+                    resync = False
+                try:
+                    r = await asyncio.wait_for(q.get(), KEEP_ALIVE_S)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if r is _RESYNC:
+                    resync = True
+                elif r["id"] > last:  # not already sent by the catch-up
+                    last = r["id"]
+                    self._record(r)
+                    yield _event(r)
+        finally:
+            subs = self._subs.get(party)
+            if subs is not None:
+                subs.discard(q)
+                if not subs:
+                    del self._subs[party]
+
+    @property
+    def listeners(self) -> int:
+        """Open streams now."""
+        return sum(len(s) for s in self._subs.values())
