@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/skypact bench tactical --seed 1
 	$(BIN)/skypact bench service --seconds 30 --clients 8
 	$(BIN)/skypact bench hostile --seconds 30
+	$(BIN)/skypact bench streams --listeners 200
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

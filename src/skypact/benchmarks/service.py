@@ -204,11 +204,14 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
 
 
 def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, tokens: list[str], clients: int,
-           seconds: float, keep: int, seed: int, say: Step) -> dict[str, Any]:
+           seconds: float, keep: int, seed: int, say: Step, first: int = 0) -> dict[str, Any]:
+    """One measured run; ``first``: the index of its first plan (a later run on the same server
+    starts past the earlier one's, with new ids in later hours)."""
     pool = [Client(port, tokens[c % len(tokens)]) for c in range(clients)]
     # warm-up: every client files one plan (JIT caches load, connections open), not measured
     for c, cl in enumerate(pool):
-        cl.post("/v1/plans", _leg(f"W{c:02d}", f"P{c % len(tokens)}", -80.0, 10.0 * c, 90.0, 50_000.0, T0, 10_000))
+        cl.post("/v1/plans", _leg(f"W{first}-{c:02d}", f"P{c % len(tokens)}", -80.0, 10.0 * c, 90.0, 50_000.0, T0,
+                                  10_000))
         cl.filing_ms.clear()
         cl.write_ms.clear()
     stop = time.perf_counter() + seconds
@@ -218,7 +221,7 @@ def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, to
         rng = np.random.default_rng(seed * 1000 + c)
         party = f"P{c % len(tokens)}"
         mine: list[str] = []
-        i = 0
+        i = first
         while time.perf_counter() < stop:
             doc = busy_plan(rng, c, i, party) if scenario == "busy" else disjoint_plan(c, i, clients, party)
             status, ans = cl.post("/v1/plans", doc)
@@ -346,3 +349,47 @@ def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint",
         step("notification delivery to the stream")
     latency = stream_latency(stores.get("sqlite"), seed=seed) if "sqlite" in stores else None
     return {"runs": rows, "stream": latency, "machine": machine()}
+
+
+def listener_cost(listeners: int = 200, seconds: float = 15.0, clients: int = 4, idle_s: float = 10.0,
+                  seed: int = 1, step: Step | None = None) -> dict[str, Any]:
+    """What open notification streams cost: disjoint filings (``clients`` clients, ``seconds``
+    s) without streams, then with ``listeners`` streams open (spread over the parties; idle, as
+    disjoint filings tell nobody anything); and the server's CPU share while the streams are
+    open and nothing is written (``idle_s`` s).  One fresh SQLite store, one server."""
+    say = step or (lambda _m: None)
+    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
+        var = Path(tmp)
+        url = f"sqlite:///{var / 'skypact.db'}"
+        tokens = party_tokens(url, var, 4)
+        port = free_port()
+        proc = start_server(url, var, port)
+        conns: list[http.client.HTTPConnection] = []
+        try:
+            say(f"streams: {clients} clients, no listener, {seconds:.0f} s")
+            without = _drive("disjoint", url, proc, port, tokens, clients, seconds, 5, seed, say)
+            say(f"streams: opening {listeners} listeners")
+            for k in range(listeners):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", "/v1/notifications/stream",
+                             headers={"Authorization": f"Bearer {tokens[k % len(tokens)]}"})
+                if conn.getresponse().status != 200:
+                    raise RuntimeError(_log_tail(var))
+                conns.append(conn)
+            time.sleep(2.0)
+            say(f"streams: {listeners} idle listeners, nothing written, {idle_s:.0f} s")
+            cpu0, t0 = _cpu_s(proc.pid), time.perf_counter()
+            time.sleep(idle_s)
+            idle_share = (_cpu_s(proc.pid) - cpu0) / ((time.perf_counter() - t0) * (os.cpu_count() or 1))
+            say(f"streams: {clients} clients with {listeners} listeners, {seconds:.0f} s")
+            with_ = _drive("disjoint", url, proc, port, tokens, clients, seconds, 5, seed, say, first=10**6)
+        finally:
+            for conn in conns:
+                conn.close()
+            stop_server(proc)
+    return {"listeners": listeners, "clients": clients, "seconds": seconds,
+            "writes_per_s_without": without["writes_per_s"], "writes_per_s_with": with_["writes_per_s"],
+            "write_ms_p99_without": without["write_ms_p99"], "write_ms_p99_with": with_["write_ms_p99"],
+            "throughput_cost": round(1.0 - with_["writes_per_s"] / max(without["writes_per_s"], 1e-9), 3),
+            "idle_server_cpu_share": round(idle_share, 4), "errors": without["errors"] + with_["errors"],
+            "machine": machine()}

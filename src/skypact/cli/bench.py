@@ -151,6 +151,30 @@ def service(
     out.print(f"machine {res['machine']}")
 
 
+@bench_app.command("streams")
+def streams(
+    listeners: Annotated[int, typer.Option("--listeners", help="Open notification streams.")] = 200,
+    seconds: Annotated[float, typer.Option("--seconds", help="Load duration of each run.")] = 15.0,
+    clients: Annotated[int, typer.Option("--clients", help="Concurrent filing clients.")] = 4,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Write throughput without and with open notification streams, and the server's CPU share
+    while the streams are open and idle (SQLite)."""
+    from skypact.benchmarks.service import listener_cost
+
+    with err.status("…") as status:
+        res = listener_cost(listeners, seconds, clients, step=lambda m: status.update(m))
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    out.print(f"skypact bench streams: {clients} clients filing disjoint plans for {seconds:g} s each run\n"
+              f"  without streams: {res['writes_per_s_without']} writes/s (p99 {res['write_ms_p99_without']} ms)\n"
+              f"  with {listeners} streams open: {res['writes_per_s_with']} writes/s "
+              f"(p99 {res['write_ms_p99_with']} ms): cost {100 * res['throughput_cost']:.1f} %\n"
+              f"  {listeners} idle streams, nothing written: server CPU share {res['idle_server_cpu_share']}\n"
+              f"  errors {res['errors']}; machine {res['machine']}")
+
+
 @bench_app.command("hostile")
 def hostile(
     seconds: Annotated[float, typer.Option("--seconds", help="Measured time.")] = 30.0,
