@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,13 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q --durations=20
+
+# the reliability suite at full scale (not part of make test, which runs a short version of each)
+soak: $(STAMP)
+	rm -f var/soak.log
+	SKYPACT_SOAK=full HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -s -q -p no:cacheprovider tests/soak \
+	  tests/api/test_fuzz_api.py
+	@echo "--- figures (var/soak.log) ---"; cat var/soak.log
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

@@ -47,8 +47,9 @@ from tests.api.conftest import CYR
 from tests.api.test_volumes_api import A1, AV1, B1, BV1
 from tests.builders import T0
 from tests.dss.conftest import AUD, mint
+from tests.soak.conftest import scale
 
-CHECKED = settings(max_examples=100, deadline=None, derandomize=True,
+CHECKED = settings(max_examples=scale(100, 1000), deadline=None, derandomize=True,
                    suppress_health_check=list(HealthCheck))
 
 
@@ -167,4 +168,4 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
 
 
 TestWorkflow = Workflow.TestCase
-TestWorkflow.settings = settings(CHECKED, max_examples=30, stateful_step_count=6)
+TestWorkflow.settings = settings(CHECKED, max_examples=scale(30, 1000), stateful_step_count=6)

@@ -122,7 +122,7 @@ def start_server(db: str, var: Path, port: int) -> subprocess.Popen[bytes]:
     """``skypact serve`` on ``port``; its log goes to ``var/server.log``."""
     exe = Path(sys.executable).with_name("skypact")
     cmd = [str(exe), "serve", "--db", db, "--port", str(port), "--token-key-file", str(var / "token.key"),
-           "--log-level", "warning"]
+           "--audit-key-file", str(var / "audit.key"), "--log-level", "warning"]
     with (var / "server.log").open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     for _ in range(600):

@@ -43,6 +43,8 @@ def serve(
         "--auth-issuer", help="Issuer (iss) its tokens must name; one per --auth-public-key.")] = None,
     key_file: Annotated[Path, typer.Option("--token-key-file", help="Token-signing key (created if missing).")]
     = Path("var/token.key"),
+    audit_key_file: Annotated[Path, typer.Option("--audit-key-file", help="Audit chain signing key (created if "
+                                                 "missing; keep it with your backups).")] = Path("var/audit.key"),
     log_level: Annotated[str, typer.Option("--log-level", help="Log level: debug, info (each request), warning, "
                                            "error.")] = "info",
     log_format: Annotated[str, typer.Option("--log-format", help="json (one object per line, with request ids) "
@@ -60,7 +62,8 @@ def serve(
         raise typer.BadParameter("give one --auth-audience and one --auth-issuer for each --auth-public-key")
     for warning in interuss_key_warnings(keys):
         out.print(f"[yellow]{warning}[/yellow]")
-    settings = Settings(db_url=db, token_key_file=key_file, outside_issuers=tuple(zip(keys, auds, isss, strict=True)))
+    settings = Settings(db_url=db, token_key_file=key_file, audit_key_file=audit_key_file,
+                        outside_issuers=tuple(zip(keys, auds, isss, strict=True)))
     try:
         with claim(settings.db_url):  # one serving process per store
             _logging(log_format, log_level)
