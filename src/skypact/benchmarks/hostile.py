@@ -13,17 +13,15 @@ latency (p50, p99, max), and how many heavy checks P0 got through.
 from __future__ import annotations
 
 import math
-import tempfile
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from skypact.benchmarks.machine import machine
-from skypact.benchmarks.service import T0, Client, busy_plan, free_port, party_tokens, start_server, stop_server
+from skypact.benchmarks.service import T0, Client, busy_plan, served
 from skypact.limits import MAX_VERTICES, MAX_WAYPOINTS, MAX_WINDOW_S
 
 __all__ = ["largest_plan", "largest_volume", "run"]
@@ -58,60 +56,52 @@ def _pct(xs: list[float], q: float) -> float | None:
 
 def run(seconds: float = 30.0, seed: int = 1, heartbeat_hz: float = 20.0) -> dict[str, Any]:
     """The benchmark; figures as a dict (latencies in ms)."""
-    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
-        var = Path(tmp)
-        url = f"sqlite:///{var / 'skypact.db'}"
-        tokens = party_tokens(url, var, 3)
-        port = free_port()
-        proc = start_server(url, var, port)
-        try:
-            heavy, beat, filer = (Client(port, t) for t in tokens)
-            t = time.perf_counter()
-            setup = [heavy.post("/v1/volumes", largest_volume("BIGV", "P0"))[0],
-                     heavy.post("/v1/plans", largest_plan("BIGP", "P0"))[0]]
-            setup_ms = 1e3 * (time.perf_counter() - t)
-            if setup != [201, 201]:
-                raise RuntimeError(f"the largest inputs were refused: {heavy.errors}")
-            filer.post("/v1/plans", busy_plan(np.random.default_rng(seed), 0, 0, "P2"))  # warm-up
-            heavy.write_ms.clear()
-            filer.write_ms.clear()
-            stop = time.perf_counter() + seconds
+    with served(3) as srv:
+        heavy, beat, filer = (Client(srv.port, t) for t in srv.tokens)
+        t = time.perf_counter()
+        setup = [heavy.post("/v1/volumes", largest_volume("BIGV", "P0"))[0],
+                 heavy.post("/v1/plans", largest_plan("BIGP", "P0"))[0]]
+        setup_ms = 1e3 * (time.perf_counter() - t)
+        if setup != [201, 201]:
+            raise RuntimeError(f"the largest inputs were refused: {heavy.errors}")
+        filer.post("/v1/plans", busy_plan(np.random.default_rng(seed), 0, 0, "P2"))  # warm-up
+        heavy.write_ms.clear()
+        filer.write_ms.clear()
+        stop = time.perf_counter() + seconds
 
-            def hammer() -> None:
-                i = 0
-                while time.perf_counter() < stop:
-                    heavy.post("/v1/check/volume", largest_volume(f"H{i}", "P0", 0.8 + 0.001 * (i % 50)))
-                    i += 1
+        def hammer() -> None:
+            i = 0
+            while time.perf_counter() < stop:
+                heavy.post("/v1/check/volume", largest_volume(f"H{i}", "P0", 0.8 + 0.001 * (i % 50)))
+                i += 1
 
-            def file() -> None:
-                rng = np.random.default_rng(seed)
-                i = 1
-                while time.perf_counter() < stop:
-                    filer.post("/v1/plans", busy_plan(rng, 0, i, "P2"))
-                    i += 1
+        def file() -> None:
+            rng = np.random.default_rng(seed)
+            i = 1
+            while time.perf_counter() < stop:
+                filer.post("/v1/plans", busy_plan(rng, 0, i, "P2"))
+                i += 1
 
-            def heartbeats() -> None:
-                while time.perf_counter() < stop:
-                    beat.post("/v1/heartbeat", {})
-                    time.sleep(1.0 / heartbeat_hz)
+        def heartbeats() -> None:
+            while time.perf_counter() < stop:
+                beat.post("/v1/heartbeat", {})
+                time.sleep(1.0 / heartbeat_hz)
 
-            threads = [threading.Thread(target=f) for f in (hammer, file, heartbeats)]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            errors = heavy.errors + beat.errors + filer.errors
-            for cl in (heavy, beat, filer):
-                cl.conn.close()
-            return {
-                "seconds": seconds, "setup_ms": round(setup_ms, 1),
-                "largest": {"vertices": MAX_VERTICES, "waypoints": MAX_WAYPOINTS, "window_days": MAX_WINDOW_S / 86400},
-                "heavy_checks": len(heavy.write_ms), "heavy_check_ms_p50": _pct(heavy.write_ms, 50),
-                "heartbeats": len(beat.write_ms), "heartbeat_ms_p50": _pct(beat.write_ms, 50),
-                "heartbeat_ms_p99": _pct(beat.write_ms, 99), "heartbeat_ms_max": _pct(beat.write_ms, 100),
-                "filings": len(filer.filing_ms), "filing_ms_p50": _pct(filer.filing_ms, 50),
-                "filing_ms_p99": _pct(filer.filing_ms, 99), "filing_ms_max": _pct(filer.filing_ms, 100),
-                "errors": len(errors), "first_error": errors[0] if errors else None, "machine": machine(),
-            }
-        finally:
-            stop_server(proc)
+        threads = [threading.Thread(target=f) for f in (hammer, file, heartbeats)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        errors = heavy.errors + beat.errors + filer.errors
+        for cl in (heavy, beat, filer):
+            cl.conn.close()
+        return {
+            "seconds": seconds, "setup_ms": round(setup_ms, 1),
+            "largest": {"vertices": MAX_VERTICES, "waypoints": MAX_WAYPOINTS, "window_days": MAX_WINDOW_S / 86400},
+            "heavy_checks": len(heavy.write_ms), "heavy_check_ms_p50": _pct(heavy.write_ms, 50),
+            "heartbeats": len(beat.write_ms), "heartbeat_ms_p50": _pct(beat.write_ms, 50),
+            "heartbeat_ms_p99": _pct(beat.write_ms, 99), "heartbeat_ms_max": _pct(beat.write_ms, 100),
+            "filings": len(filer.filing_ms), "filing_ms_p50": _pct(filer.filing_ms, 50),
+            "filing_ms_p99": _pct(filer.filing_ms, 99), "filing_ms_max": _pct(filer.filing_ms, 100),
+            "errors": len(errors), "first_error": errors[0] if errors else None, "machine": machine(),
+        }

@@ -32,7 +32,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +44,8 @@ import numpy as np
 from skypact.benchmarks.machine import machine
 from skypact.geo.geodesy import forward
 
-__all__ = ["Client", "free_port", "party_tokens", "run", "run_one", "start_server", "stop_server", "stream_latency"]
+__all__ = ["Client", "Served", "free_port", "listener_cost", "party_tokens", "run", "run_one", "served", "start_server",
+           "stop_server", "stream_latency"]
 
 T0 = datetime(2026, 6, 1, 8, tzinfo=UTC)
 SPEED = 231.0  # m/s, about 450 kt
@@ -147,6 +149,33 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+@dataclass
+class Served:
+    """A ``skypact serve`` process on loopback and what a benchmark needs of it."""
+
+    url: str
+    var: Path
+    port: int
+    tokens: list[str]  #: bearer tokens of parties P0, P1, …
+    proc: subprocess.Popen[bytes]
+
+
+@contextmanager
+def served(parties: int, db: str | None = None) -> Iterator[Served]:
+    """A server on a fresh store (a SQLite file in a temporary folder, or the empty database
+    ``db``) with ``parties`` parties, stopped when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
+        var = Path(tmp)
+        url = db or f"sqlite:///{var / 'skypact.db'}"
+        tokens = party_tokens(url, var, parties)
+        port = free_port()
+        proc = start_server(url, var, port)
+        try:
+            yield Served(url, var, port, tokens, proc)
+        finally:
+            stop_server(proc)
+
+
 def _log_tail(var: Path, chars: int = 3000) -> str:
     text = (var / "server.log").read_text(errors="replace") if (var / "server.log").exists() else ""
     return text[-chars:] or "(the server wrote nothing)"
@@ -187,19 +216,10 @@ def run_one(scenario: str, db: str | None = None, clients: int = 8, seconds: flo
     """One scenario on one store (a fresh SQLite file when ``db`` is None; a PostgreSQL URL
     must name an empty database)."""
     say = step or (lambda _m: None)
-    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
-        var = Path(tmp)
-        url = db or f"sqlite:///{var / 'skypact.db'}"
-        parties = 4
-        tokens = party_tokens(url, var, parties)
-        port = free_port()
-        proc = start_server(url, var, port)
-        try:
-            r = _drive(scenario, url, proc, port, tokens, clients, seconds, keep, seed, say)
-        finally:
-            stop_server(proc)
+    with served(4, db) as srv:
+        r = _drive(scenario, srv.url, srv.proc, srv.port, srv.tokens, clients, seconds, keep, seed, say)
         if r["errors"]:
-            r["server_log"] = _log_tail(var)
+            r["server_log"] = _log_tail(srv.var)
         return r
 
 
@@ -262,6 +282,13 @@ def _drive(scenario: str, url: str, proc: subprocess.Popen[bytes], port: int, to
     }
 
 
+def _idle_share(pid: int, seconds: float) -> float:
+    """The server's CPU share (of all cores) over ``seconds`` of doing nothing asked of it."""
+    cpu0, t0 = _cpu_s(pid), time.perf_counter()
+    time.sleep(seconds)
+    return (_cpu_s(pid) - cpu0) / ((time.perf_counter() - t0) * (os.cpu_count() or 1))
+
+
 def _self_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -280,56 +307,49 @@ def stream_latency(db: str | None = None, filings: int = 200, seed: int = 1) -> 
     plans that each conflict with one of P0's (in a fresh area and hour every time).  Two figures:
     from the moment the write creates the notification (its ``at``, same host clock) to its
     arrival on the stream; and, more conservative, from the start of the filing request."""
-    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
-        var = Path(tmp)
-        url = db or f"sqlite:///{var / 'skypact.db'}"
-        tokens = party_tokens(url, var, 2)
-        port = free_port()
-        proc = start_server(url, var, port)
-        try:
-            writer, listener = Client(port, tokens[1]), Client(port, tokens[0])
-            for i in range(filings):  # P0's plans, one per area and hour
-                listener.post("/v1/plans", disjoint_plan(0, i, 1, "P0"))
-            arrivals: dict[str, float] = {}
-            from_write: list[float] = []  # arrival minus the notification's own time (set in the write)
-            ready = threading.Event()
+    with served(2, db) as srv:
+        url, port, tokens = srv.url, srv.port, srv.tokens
+        writer, listener = Client(port, tokens[1]), Client(port, tokens[0])
+        for i in range(filings):  # P0's plans, one per area and hour
+            listener.post("/v1/plans", disjoint_plan(0, i, 1, "P0"))
+        arrivals: dict[str, float] = {}
+        from_write: list[float] = []  # arrival minus the notification's own time (set in the write)
+        ready = threading.Event()
 
-            def listen() -> None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", "/v1/notifications/stream", headers={"Authorization": f"Bearer {tokens[0]}"})
-                resp = conn.getresponse()
-                ready.set()
-                for raw in resp:
-                    line = raw.decode()
-                    if line.startswith("data: "):
-                        note = json.loads(line[6:])
-                        arrivals[note["fields"]["other"]] = time.perf_counter()
-                        from_write.append(1e3 * (time.time() - note["at"]))
-                        if len(arrivals) == filings:
-                            break
-                conn.close()
+        def listen() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/v1/notifications/stream", headers={"Authorization": f"Bearer {tokens[0]}"})
+            resp = conn.getresponse()
+            ready.set()
+            for raw in resp:
+                line = raw.decode()
+                if line.startswith("data: "):
+                    note = json.loads(line[6:])
+                    arrivals[note["fields"]["other"]] = time.perf_counter()
+                    from_write.append(1e3 * (time.time() - note["at"]))
+                    if len(arrivals) == filings:
+                        break
+            conn.close()
 
-            th = threading.Thread(target=listen, daemon=True)
-            th.start()
-            ready.wait(10)
-            starts: dict[str, float] = {}
-            for i in range(filings):
-                doc = disjoint_plan(0, i, 1, "P1")  # the same leg as P0's plan i: a conflict
-                doc["id"] = f"X{i:07d}"
-                starts[doc["id"]] = time.perf_counter()
-                writer.post("/v1/plans", doc)
-                time.sleep(0.01)
-            th.join(timeout=60)
-            lat = np.array([1e3 * (arrivals[k] - starts[k]) for k in starts if k in arrivals])
-            return {"store": url.split(":")[0].split("+")[0], "filings": filings, "delivered": len(lat),
-                    "latency_ms_p50": round(float(np.percentile(lat, 50)), 2) if len(lat) else None,
-                    "latency_ms_p99": round(float(np.percentile(lat, 99)), 2) if len(lat) else None,
-                    "latency_ms_max": round(float(lat.max()), 2) if len(lat) else None,
-                    "from_write_ms_p50": round(float(np.percentile(from_write, 50)), 2) if from_write else None,
-                    "from_write_ms_p99": round(float(np.percentile(from_write, 99)), 2) if from_write else None,
-                    "write_ms_p50": round(float(np.percentile(writer.filing_ms, 50)), 2)}
-        finally:
-            stop_server(proc)
+        th = threading.Thread(target=listen, daemon=True)
+        th.start()
+        ready.wait(10)
+        starts: dict[str, float] = {}
+        for i in range(filings):
+            doc = disjoint_plan(0, i, 1, "P1")  # the same leg as P0's plan i: a conflict
+            doc["id"] = f"X{i:07d}"
+            starts[doc["id"]] = time.perf_counter()
+            writer.post("/v1/plans", doc)
+            time.sleep(0.01)
+        th.join(timeout=60)
+        lat = np.array([1e3 * (arrivals[k] - starts[k]) for k in starts if k in arrivals])
+        return {"store": url.split(":")[0].split("+")[0], "filings": filings, "delivered": len(lat),
+                "latency_ms_p50": round(float(np.percentile(lat, 50)), 2) if len(lat) else None,
+                "latency_ms_p99": round(float(np.percentile(lat, 99)), 2) if len(lat) else None,
+                "latency_ms_max": round(float(lat.max()), 2) if len(lat) else None,
+                "from_write_ms_p50": round(float(np.percentile(from_write, 50)), 2) if from_write else None,
+                "from_write_ms_p99": round(float(np.percentile(from_write, 99)), 2) if from_write else None,
+                "write_ms_p50": round(float(np.percentile(writer.filing_ms, 50)), 2)}
 
 
 def run(stores: dict[str, str | None], scenarios: tuple[str, ...] = ("disjoint", "busy"), clients: int = 8,
@@ -358,38 +378,34 @@ def listener_cost(listeners: int = 200, seconds: float = 15.0, clients: int = 4,
     disjoint filings tell nobody anything); and the server's CPU share while the streams are
     open and nothing is written (``idle_s`` s).  One fresh SQLite store, one server."""
     say = step or (lambda _m: None)
-    with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
-        var = Path(tmp)
-        url = f"sqlite:///{var / 'skypact.db'}"
-        tokens = party_tokens(url, var, 4)
-        port = free_port()
-        proc = start_server(url, var, port)
-        conns: list[http.client.HTTPConnection] = []
+    conns: list[http.client.HTTPConnection] = []
+    with served(4) as srv:
+        url, proc, port, tokens = srv.url, srv.proc, srv.port, srv.tokens
         try:
             say(f"streams: {clients} clients, no listener, {seconds:.0f} s")
             without = _drive("disjoint", url, proc, port, tokens, clients, seconds, 5, seed, say)
+            say(f"streams: no listener, nothing written, {idle_s:.0f} s")
+            idle_none = _idle_share(proc.pid, idle_s)
             say(f"streams: opening {listeners} listeners")
             for k in range(listeners):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 conn.request("GET", "/v1/notifications/stream",
                              headers={"Authorization": f"Bearer {tokens[k % len(tokens)]}"})
                 if conn.getresponse().status != 200:
-                    raise RuntimeError(_log_tail(var))
+                    raise RuntimeError(_log_tail(srv.var))
                 conns.append(conn)
             time.sleep(2.0)
             say(f"streams: {listeners} idle listeners, nothing written, {idle_s:.0f} s")
-            cpu0, t0 = _cpu_s(proc.pid), time.perf_counter()
-            time.sleep(idle_s)
-            idle_share = (_cpu_s(proc.pid) - cpu0) / ((time.perf_counter() - t0) * (os.cpu_count() or 1))
+            idle_share = _idle_share(proc.pid, idle_s)
             say(f"streams: {clients} clients with {listeners} listeners, {seconds:.0f} s")
             with_ = _drive("disjoint", url, proc, port, tokens, clients, seconds, 5, seed, say, first=10**6)
         finally:
             for conn in conns:
                 conn.close()
-            stop_server(proc)
     return {"listeners": listeners, "clients": clients, "seconds": seconds,
             "writes_per_s_without": without["writes_per_s"], "writes_per_s_with": with_["writes_per_s"],
             "write_ms_p99_without": without["write_ms_p99"], "write_ms_p99_with": with_["write_ms_p99"],
             "throughput_cost": round(1.0 - with_["writes_per_s"] / max(without["writes_per_s"], 1e-9), 3),
-            "idle_server_cpu_share": round(idle_share, 4), "errors": without["errors"] + with_["errors"],
+            "idle_server_cpu_share": round(idle_share, 4), "idle_server_cpu_share_no_listener": round(idle_none, 4),
+            "errors": without["errors"] + with_["errors"],
             "machine": machine()}

@@ -171,7 +171,8 @@ def streams(
               f"  without streams: {res['writes_per_s_without']} writes/s (p99 {res['write_ms_p99_without']} ms)\n"
               f"  with {listeners} streams open: {res['writes_per_s_with']} writes/s "
               f"(p99 {res['write_ms_p99_with']} ms): cost {100 * res['throughput_cost']:.1f} %\n"
-              f"  {listeners} idle streams, nothing written: server CPU share {res['idle_server_cpu_share']}\n"
+              f"  nothing written: server CPU share {res['idle_server_cpu_share_no_listener']} without streams, "
+              f"{res['idle_server_cpu_share']} with {listeners} idle streams open\n"
               f"  errors {res['errors']}; machine {res['machine']}")
 
 
