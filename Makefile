@@ -6,19 +6,29 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench soak clean
 
+# front-end packages from the committed lock file (no install scripts run), copied into package data
+WEB := src/skypact/web/static/vendor
+WEB_STAMP := $(WEB)/.installed
+$(WEB_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(WEB) && mkdir -p $(WEB)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	  node_modules/swagger-ui-dist/favicon-32x32.png node_modules/swagger-ui-dist/LICENSE $(WEB)/swagger-ui/
+	touch $(WEB_STAMP)
+
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/skypact demo-data var/demo --seed 1
 	$(BIN)/skypact check var/demo/plans.json --volumes var/demo/volumes.json --lang both; \
 	  code=$$?; [ $$code -le 1 ] || exit $$code; echo "(exit code $$code: 1 means conflicts were found)"
 	$(BIN)/skypact demo --port 8080
 
-lint: $(STAMP)
+lint: $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src
 
@@ -41,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/skypact bench streams --listeners 200
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(WEB)

@@ -97,6 +97,7 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
     ("GET", "/healthz"): None,  # no party's data: the process answers
     ("GET", "/readyz"): None,  # no party's data: store, chain and kernels checked
     ("GET", "/metrics"): None,  # no party's data: aggregate figures only (monitoring network)
+    ("GET", "/docs"): None,  # no party's data: the API documentation page
     ("POST", "/v1/plans"): (403, "plan"),  # B cannot file A's plan
     ("POST", "/v1/check"): (403, "plan"),
     ("GET", "/v1/plans"): (200, None),  # references only

@@ -40,6 +40,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from skypact.api.docs import add_docs
 from skypact.api.limits import BodyLimit
 from skypact.api.ops import Metrics, RequestLog, add_ops_routes
 from skypact.api.problems import handle_http, handle_skypact, handle_validation
@@ -231,7 +232,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     app = FastAPI(title="skypact", version="0.1.0",
                   description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.",
-                  generate_unique_id_function=lambda route: route.name, lifespan=lifespan)
+                  generate_unique_id_function=lambda route: route.name, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # /docs is served offline (skypact.api.docs)
     app.state.hub = the_hub
     app.state.writes = write
     app.add_exception_handler(SkypactError, handle_skypact)
@@ -244,6 +246,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     streams = app.state.streams = Streams(the_hub, metrics.stream_lag)
     app.add_middleware(RequestLog, metrics=metrics)  # outermost: every answer has a request id
     add_ops_routes(app, the_hub, metrics)
+    add_docs(app)
 
     outside = [OutsideIssuer(path.read_bytes(), aud, iss) for path, aud, iss in s.outside_issuers]
     app.state.dss = Dss(the_hub)
