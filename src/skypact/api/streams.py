@@ -41,7 +41,9 @@ class Streams:
         self.hub, self.lag, self.clock = hub, lag, clock
         self._subs: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
         self._delivered: dict[str, set[int]] = {}
-        self._last: int | None = None  # the highest notification id the pump has seen
+        # the highest notification id the pump has seen: read now, before any stream can open, so
+        # that whatever is committed from here on is handed out (older ones come by catch-up)
+        self._last = hub.notices.last_id()
         self.reads = 0  #: store reads made by the pump (figures for tests and the benchmark)
 
     # -- the pump ------------------------------------------------------------------------
@@ -61,8 +63,6 @@ class Streams:
         """One round: hand out what was committed since the last round; record deliveries and
         presence.  Returns how many notifications were handed out."""
         parties = list(self._subs)
-        if self._last is None:
-            self._last = await run_in_threadpool(self.hub.notices.last_id)
         handed = 0
         if parties:
             while True:
