@@ -450,10 +450,14 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return {"accepted": n}
 
     @app.post("/v1/heartbeat")
-    def heartbeat(who: Who) -> dict[str, Any]:
+    async def heartbeat(who: Who) -> dict[str, Any]:
         """The caller's party is taking part (an open notification stream counts too).  After
         ``silent_after_s`` without either, the other parties are told it has gone silent."""
-        the_hub.presence.seen(who.party)
+        # answered on the event loop (no thread hop: it must stay quick while others work); only
+        # a party coming back from silence costs a store write, in a thread
+        at = time.time()
+        if the_hub.presence.mark(who.party, at):
+            await run_in_threadpool(the_hub.presence.tell_back, who.party, at)
         return {"party": who.party, "silent_after_s": the_hub.presence.silent_after_s}
 
     @app.post("/v1/silence")

@@ -6,8 +6,9 @@ over the longest window, and a plan with the most waypoints, both over one area;
 measured time, it keeps asking for dry-run checks of another volume of that size there (the most
 work one request may ask for, again and again).  Meanwhile party P1 sends heartbeats
 (``POST /v1/heartbeat``) and party P2 files plans through the same area (each conflicting with
-P0's volume, so with resolution suggestions).  Figures: P1's heartbeat latency and P2's filing
-latency (p50, p99, max), and how many heavy checks P0 got through.
+P0's volume, so with resolution suggestions), ending its oldest so that 40 stay live.
+Figures: P1's heartbeat latency and P2's filing latency (p50, p99, max), and how many heavy
+checks P0 got through.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from skypact.limits import MAX_VERTICES, MAX_WAYPOINTS, MAX_WINDOW_S
 __all__ = ["largest_plan", "largest_volume", "run"]
 
 CENTRE = (50.0, 8.0)  # the busy circle of the service benchmark
+KEEP = 40  #: live plans of the filing party at most (it ends its oldest), as in the service benchmark
 
 
 def largest_volume(vid: str, party: str, radius_deg: float = 0.9) -> dict[str, Any]:

@@ -35,12 +35,21 @@ class Presence:
     def seen(self, party: str, now: float | None = None) -> None:
         """``party`` is taking part (a heartbeat, an open stream); tell the others if it was silent."""
         at = time.time() if now is None else now
+        if self.mark(party, at):
+            self.tell_back(party, at)
+
+    def mark(self, party: str, at: float) -> bool:
+        """The in-memory part of :meth:`seen` (no store access): whether the party was silent
+        until now, so that :meth:`tell_back` must tell the others."""
         with self._guard:
             self._seen[party] = at
             back = party in self._silent
             self._silent.discard(party)
-        if back:
-            self._tell(party, "party-back", at)
+        return back
+
+    def tell_back(self, party: str, at: float) -> None:
+        """Tell the others that ``party`` takes part again (stores notifications)."""
+        self._tell(party, "party-back", at)
 
     def declare_silent(self, party: str, now: float | None = None) -> None:
         """The party says it stops taking part (for now)."""
