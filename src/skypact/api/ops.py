@@ -93,6 +93,7 @@ class RequestLog:
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app, self.metrics = app, metrics
+        self._children: dict[tuple[str, str, int], Any] = {}  # the histogram's series, looked up once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,11 +117,16 @@ class RequestLog:
         finally:
             seconds = time.perf_counter() - t0
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.requests.labels(scope["method"], route, str(status)).observe(seconds)
-            client = scope.get("client")
-            access.info("request", extra={"fields": {
-                "request_id": rid, "method": scope["method"], "path": scope["path"], "route": route,
-                "status": status, "ms": round(seconds * 1000, 2), "client": client[0] if client else None}})
+            key = (scope["method"], route, status)
+            child = self._children.get(key)
+            if child is None:
+                child = self._children[key] = self.metrics.requests.labels(scope["method"], route, str(status))
+            child.observe(seconds)
+            if access.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                access.info("request", extra={"fields": {
+                    "request_id": rid, "method": scope["method"], "path": scope["path"], "route": route,
+                    "status": status, "ms": round(seconds * 1000, 2), "client": client[0] if client else None}})
 
 
 class JsonLogs(logging.Formatter):

@@ -44,6 +44,7 @@ class Streams:
         # the highest notification id the pump has seen: read now, before any stream can open, so
         # that whatever is committed from here on is handed out (older ones come by catch-up)
         self._last = hub.notices.last_id()
+        self._someone = asyncio.Event()  # set while a stream is open: the pump sleeps otherwise
         self.reads = 0  #: store reads made by the pump (figures for tests and the benchmark)
 
     # -- the pump ------------------------------------------------------------------------
@@ -51,6 +52,10 @@ class Streams:
         """Pump until cancelled (the server's lifespan runs it)."""
         seen = self.hub.notices.version
         while True:
+            if not self._subs and not self._delivered:  # nobody listens: no wake-up per commit
+                self._someone.clear()
+                await self._someone.wait()
+                seen = -1  # read at once: it may have been committed while the pump slept
             seen = await self.hub.notices.changed(seen, 1.0)
             try:
                 await self.pump()
@@ -122,6 +127,7 @@ class Streams:
             return
         q: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE)
         self._subs.setdefault(party, set()).add(q)  # first: nothing committed from now on is missed
+        self._someone.set()
         try:
             await run_in_threadpool(self.hub.presence.seen, party)
             last = after

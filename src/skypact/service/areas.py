@@ -222,8 +222,18 @@ class LiveSet:
     def heavy(self, e: Entry, t_extra: float = 0.0) -> bool:
         """Whether checking ``e`` is too costly for the server's event loop: by its own weight, the
         weight of its live neighbours (:data:`HEAVY_WEIGHT`) or their number."""
-        near = self.candidates(e, t_extra)
-        return len(near) > HEAVY_NEIGHBOURS or e.weight + sum(x.weight for x in near) > HEAVY_WEIGHT
+        total, count, hi = e.weight, 0, e.t_hi + t_extra
+        with self._guard:
+            ids = set().union(*(self._by_cell.get(c, ()) for c in e.cells))
+            for i in ids:
+                x = self._entries[i]
+                if i == e.id or not (x.t_lo < hi and x.t_hi > e.t_lo):
+                    continue
+                count += 1
+                total += x.weight
+                if count > HEAVY_NEIGHBOURS or total > HEAVY_WEIGHT:
+                    return True
+        return False
 
     def __len__(self) -> int:
         return len(self._entries)
