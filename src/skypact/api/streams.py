@@ -27,7 +27,8 @@ __all__ = ["KEEP_ALIVE_S", "QUEUE", "Streams"]
 KEEP_ALIVE_S = 15.0  #: a comment line after this much silence keeps proxies from closing a stream
 QUEUE = 1000  #: notifications a stream may lag behind before it reads the store again
 _PAGE = 500
-_RESYNC: dict[str, Any] = {}  # put on a full queue: read the store from the last id sent
+Item = tuple[dict[str, Any], str]  #: a notification and its event text (encoded once for every listener)
+_RESYNC: Item = ({}, "")  # put on a full queue: read the store from the last id sent
 
 
 def _event(r: dict[str, Any]) -> str:
@@ -39,7 +40,7 @@ class Streams:
 
     def __init__(self, hub: Hub, lag: Histogram | None = None, clock: Callable[[], float] = time.time) -> None:
         self.hub, self.lag, self.clock = hub, lag, clock
-        self._subs: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+        self._subs: dict[str, set[asyncio.Queue[Item]]] = {}
         self._delivered: dict[str, set[int]] = {}
         # the highest notification id the pump has seen: read now, before any stream can open, so
         # that whatever is committed from here on is handed out (older ones come by catch-up)
@@ -75,14 +76,18 @@ class Streams:
                 self.reads += 1
                 for r in rows:
                     self._last = max(self._last, r["id"])
-                    for q in list(self._subs.get(r["party"], ())):
+                    handed += 1
+                    subs = self._subs.get(r["party"])
+                    if not subs:
+                        continue
+                    item = (r, _event(r))
+                    for q in list(subs):
                         if q.full():  # too far behind: it reads the store again from its last id
                             while not q.empty():
                                 q.get_nowait()
                             q.put_nowait(_RESYNC)
                         else:
-                            q.put_nowait(r)
-                    handed += 1
+                            q.put_nowait(item)
                 if len(rows) < _PAGE:
                     break
             await run_in_threadpool(self._presence, parties)
@@ -125,7 +130,7 @@ class Streams:
                 yield _event(r)
             await run_in_threadpool(self.hub.notices.mark_delivered, party, sent)
             return
-        q: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE)
+        q: asyncio.Queue[Item] = asyncio.Queue(QUEUE)
         self._subs.setdefault(party, set()).add(q)  # first: nothing committed from now on is missed
         self._someone.set()
         try:
@@ -134,22 +139,35 @@ class Streams:
             resync = True
             while True:
                 if resync:
+                    page: list[str] = []
                     async for r in self._catch_up(party, last):
                         last = r["id"]
                         self._record(r)
-                        yield _event(r)
+                        page.append(_event(r))
+                        if len(page) == _PAGE:
+                            yield "".join(page)
+                            page = []
+                    if page:
+                        yield "".join(page)
                     resync = False
                 try:
-                    r = await asyncio.wait_for(q.get(), KEEP_ALIVE_S)
+                    items = [await asyncio.wait_for(q.get(), KEEP_ALIVE_S)]
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                if r is _RESYNC:
-                    resync = True
-                elif r["id"] > last:  # not already sent by the catch-up
-                    last = r["id"]
-                    self._record(r)
-                    yield _event(r)
+                while not q.empty() and len(items) < _PAGE:  # what waits already goes in one chunk
+                    items.append(q.get_nowait())
+                chunk = []
+                for item in items:
+                    r, text = item
+                    if item is _RESYNC:
+                        resync = True
+                    elif r["id"] > last:  # not already sent by the catch-up
+                        last = r["id"]
+                        self._record(r)
+                        chunk.append(text)
+                if chunk:
+                    yield "".join(chunk)
         finally:
             subs = self._subs.get(party)
             if subs is not None:
