@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/skypact bench service --seconds 30 --clients 8
 	$(BIN)/skypact bench hostile --seconds 30
 	$(BIN)/skypact bench streams --listeners 200
+	$(BIN)/skypact bench reads --plans 11000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(WEB)

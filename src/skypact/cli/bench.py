@@ -151,6 +151,27 @@ def service(
     out.print(f"machine {res['machine']}")
 
 
+@bench_app.command("reads")
+def reads(
+    plans: Annotated[int, typer.Option("--plans", help="Plans in the store (two parties).")] = 11_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """GET /v1/plans over a store of many plans: the first page, and every page."""
+    from skypact.benchmarks.machine import machine
+    from skypact.benchmarks.reads import run
+
+    with err.status(f"filing {plans} plans, then reading them…"):
+        res = {**run(plans), "machine": machine()}
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    out.print(f"skypact bench reads: {res['plans']} plans (filed in {res['filed_s']} s)\n"
+              f"  first page: {res['first_page_items']} items, {res['first_page_bytes'] / 1e6:.2f} MB, "
+              f"{res['first_page_ms']} ms\n"
+              f"  every page: {res['pages']} pages, {res['items']} items, {res['all_bytes'] / 1e6:.2f} MB, "
+              f"{res['all_s']} s\n  machine {res['machine']}")
+
+
 @bench_app.command("streams")
 def streams(
     listeners: Annotated[int, typer.Option("--listeners", help="Open notification streams.")] = 200,
