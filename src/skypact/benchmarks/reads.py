@@ -62,4 +62,4 @@ def run(plans: int = 11_000) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 11_000)))
+    sys.stdout.write(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 11_000)) + "\n")
