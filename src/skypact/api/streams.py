@@ -46,12 +46,14 @@ class Streams:
         # that whatever is committed from here on is handed out (older ones come by catch-up)
         self._last = hub.notices.last_id()
         self._someone = asyncio.Event()  # set while a stream is open: the pump sleeps otherwise
+        self._read_notified = -1  # notified_version at the pump's last read
+        self._read_at = self._presence_at = 0.0  # monotonic times of the last read and presence
         self.reads = 0  #: store reads made by the pump (figures for tests and the benchmark)
 
     # -- the pump ------------------------------------------------------------------------
     async def run(self) -> None:
         """Pump until cancelled (the server's lifespan runs it)."""
-        seen = self.hub.notices.version
+        seen = self.hub.notices.notified_version
         while True:
             if not self._subs and not self._delivered:  # nobody listens: no wake-up per commit
                 self._someone.clear()
@@ -70,7 +72,12 @@ class Streams:
         presence.  Returns how many notifications were handed out."""
         parties = list(self._subs)
         handed = 0
-        if parties:
+        now = time.monotonic()
+        notified = self.hub.notices.notified_version
+        # read when a commit of this server carried notifications, and once a second anyway (a
+        # commit of another process, or one this server does not report)
+        if parties and (notified != self._read_notified or now - self._read_at >= 1.0):
+            self._read_notified, self._read_at = notified, now
             while True:
                 rows = await run_in_threadpool(self.hub.notices.read_parties, parties, self._last, _PAGE)
                 self.reads += 1
@@ -90,6 +97,8 @@ class Streams:
                             q.put_nowait(item)
                 if len(rows) < _PAGE:
                     break
+        if parties and now - self._presence_at >= 1.0:  # an open stream is presence: once a second
+            self._presence_at = now
             await run_in_threadpool(self._presence, parties)
         if self._delivered:
             batch, self._delivered = self._delivered, {}

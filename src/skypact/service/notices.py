@@ -78,6 +78,10 @@ class Notices:
         self.transaction = transaction or engine.begin
         self._guard = threading.Lock()
         self.version = 0  #: bumped after every write commit; streams look again when it moves
+        #: the :attr:`version` of the last commit known to have carried notifications (set after
+        #: that commit, so a reader that sees it move finds them)
+        self.notified_version = 0
+        self._sending = threading.local()  # this thread's unit of work stored notifications
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._party_units: dict[str, Units] = {}
         self._party_settings: dict[str, tuple[float, tuple[float, list[str]]]] = {}
@@ -87,6 +91,7 @@ class Notices:
     def send(self, conn: Connection, kind: str, party: str, subject: str = "", now: float | None = None, /,
              **fields: Any) -> None:
         """Render ``kind`` for ``party`` (the recipient) in both languages and its units, and store it."""
+        self._sending.sent = True
         t = TYPES[kind]
         units = self._units(conn, party)
         at = time.time() if now is None else now
@@ -112,19 +117,26 @@ class Notices:
         return list(conn.execute(select(parties.c.id).order_by(parties.c.id)).scalars())
 
     def committed(self) -> None:
-        """Tell the streams that notifications may have been committed (wakes their waits)."""
+        """Tell the streams that notifications may have been committed (wakes their waits); the
+        caller's thread just committed, and whether it stored notifications is remembered."""
+        sent = getattr(self._sending, "sent", False)
+        self._sending.sent = False
         with self._guard:
             self.version += 1
+            if not sent:  # nothing for the streams: nobody is woken
+                return
+            self.notified_version = self.version
             waiters = list(self._waiters)
         for loop, event in waiters:
             loop.call_soon_threadsafe(event.set)
 
     async def changed(self, seen: int, timeout: float) -> int:
-        """Wait (in an event loop) until :attr:`version` moves past ``seen``, or ``timeout`` s."""
+        """Wait (in an event loop) until a commit that carried notifications moves
+        :attr:`notified_version` past ``seen``, or ``timeout`` s; returns it."""
         loop, event = asyncio.get_running_loop(), asyncio.Event()
         with self._guard:
-            if self.version != seen:
-                return self.version
+            if self.notified_version != seen:
+                return self.notified_version
             self._waiters.add((loop, event))
         try:
             await asyncio.wait_for(event.wait(), timeout)
@@ -133,7 +145,7 @@ class Notices:
         finally:
             with self._guard:
                 self._waiters.discard((loop, event))
-        return self.version
+        return self.notified_version
 
     def _units(self, conn: Connection, party: str) -> Units:
         """A party's units (fixed when the party is created, so kept once read)."""
