@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = ["KEEP_ALIVE_S", "QUEUE", "Streams"]
 KEEP_ALIVE_S = 15.0  #: a comment line after this much silence keeps proxies from closing a stream
 QUEUE = 1000  #: notifications a stream may lag behind before it reads the store again
 _PAGE = 500
+log = logging.getLogger("skypact.streams")
 Item = tuple[dict[str, Any], str]  #: a notification and its event text (encoded once for every listener)
 _RESYNC: Item = ({}, "")  # put on a full queue: read the store from the last id sent
 
@@ -63,9 +65,7 @@ class Streams:
             try:
                 await self.pump()
             except Exception:  # a failed round: the next one reads again from the same point
-                import logging
-
-                logging.getLogger("skypact.streams").exception("notification pump round failed")
+                log.exception("notification pump round failed")
 
     async def pump(self) -> int:
         """One round: hand out what was committed since the last round; record deliveries and

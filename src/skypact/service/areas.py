@@ -213,27 +213,20 @@ class LiveSet:
     def candidates(self, e: Entry, t_extra: float = 0.0) -> list[Entry]:
         """Live entries other than ``e`` that share a space cell with it and overlap its time
         span stretched by ``t_extra`` seconds at the end (sorted by id)."""
+        return sorted(self._near(e, t_extra), key=lambda x: x.id)
+
+    def _near(self, e: Entry, t_extra: float) -> list[Entry]:
         with self._guard:
             ids = set().union(*(self._by_cell.get(c, ()) for c in e.cells))
             found = [self._entries[i] for i in ids if i != e.id]
         hi = e.t_hi + t_extra
-        return sorted((x for x in found if x.t_lo < hi and x.t_hi > e.t_lo), key=lambda x: x.id)
+        return [x for x in found if x.t_lo < hi and x.t_hi > e.t_lo]
 
     def heavy(self, e: Entry, t_extra: float = 0.0) -> bool:
         """Whether checking ``e`` is too costly for the server's event loop: by its own weight, the
         weight of its live neighbours (:data:`HEAVY_WEIGHT`) or their number."""
-        total, count, hi = e.weight, 0, e.t_hi + t_extra
-        with self._guard:
-            ids = set().union(*(self._by_cell.get(c, ()) for c in e.cells))
-            for i in ids:
-                x = self._entries[i]
-                if i == e.id or not (x.t_lo < hi and x.t_hi > e.t_lo):
-                    continue
-                count += 1
-                total += x.weight
-                if count > HEAVY_NEIGHBOURS or total > HEAVY_WEIGHT:
-                    return True
-        return False
+        near = self._near(e, t_extra)
+        return len(near) > HEAVY_NEIGHBOURS or e.weight + sum(x.weight for x in near) > HEAVY_WEIGHT
 
     def __len__(self) -> int:
         return len(self._entries)

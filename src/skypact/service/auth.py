@@ -48,6 +48,7 @@ __all__ = [
     "new_credential",
     "outside_claims",
     "outside_principal",
+    "require",
     "spend_like_a_secret_check",
     "verify_secret",
     "verify_token",
@@ -74,6 +75,14 @@ class Principal:
     @property
     def scopes(self) -> tuple[str, ...]:
         return ROLES[self.role]
+
+
+def require(who: Principal, scope: str) -> None:
+    """Refuse a caller whose role lacks ``scope`` (``plans:read`` or ``plans:write``)."""
+    if scope not in who.scopes:
+        if scope == "plans:write":
+            raise AccessError(N_("role {role} may not file plans"), role=who.role)
+        raise AccessError(N_("role {role} may not read plans"), role=who.role)
 
 
 def new_credential() -> tuple[str, str]:

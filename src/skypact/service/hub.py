@@ -44,7 +44,7 @@ from skypact.report import conflict_dict, plans_to_resolve, resolution_dict
 from skypact.service import events
 from skypact.service.areas import HEAVY_WEIGHT, AreaLocks, Entry, Heavy, LiveSet, Region, weight
 from skypact.service.audit import AuditChain
-from skypact.service.auth import Principal
+from skypact.service.auth import Principal, require
 from skypact.service.notices import Notices
 from skypact.service.parties import Parties
 from skypact.service.presence import Presence
@@ -110,13 +110,6 @@ class FilingResult:
     conflicts: list[dict[str, Any]]
     resolutions: list[dict[str, Any]]
     stored: bool
-
-
-def _require(who: Principal, scope: str) -> None:
-    if scope not in who.scopes:
-        if scope == "plans:write":
-            raise AccessError(N_("role {role} may not file plans"), role=who.role)
-        raise AccessError(N_("role {role} may not read plans"), role=who.role)
 
 
 def _own(row: Any, who: Principal, kind: Kind, entity_id: str) -> Any:
@@ -268,7 +261,7 @@ class Hub(Parties):
 
     def _write(self, who: Principal, kind: Kind, item: Item, if_version: int | None, dry_run: bool,
                request_key: str | None) -> FilingResult:
-        _require(who, "plans:write")
+        require(who, "plans:write")
         if item.party != who.party:
             raise AccessError(N_("a party files only its own plans (plan party {plan_party}, caller {party})"),
                               plan_party=item.party, party=who.party)
@@ -464,7 +457,7 @@ class Hub(Parties):
 
     def delete(self, who: Principal, kind: Kind, entity_id: str) -> None:
         """Delete an own plan or volume; its conflicts are cleared."""
-        _require(who, "plans:write")
+        require(who, "plans:write")
         old = self.live.get(entity_id)
         with self.hold(LiveSet.lock_region([old] if old else [])):
             with self._transaction() as conn:
@@ -484,7 +477,7 @@ class Hub(Parties):
         A plan with an unresolved conflict against a live plan of higher priority cannot be
         Accepted.  Ending it takes it out of the live airspace and clears its conflicts.
         """
-        _require(who, "plans:write")
+        require(who, "plans:write")
         old = self.live.get(entity_id)
         refused: StateError | None = None
         with self.hold(LiveSet.lock_region([old] if old else [])):
@@ -526,7 +519,7 @@ class Hub(Parties):
     def emergency(self, who: Principal, plan_id: str, reason: str = "", end: bool = False) -> dict[str, Any]:
         """Declare (or end) the emergency override of an own live plan: it then has precedence
         over every other plan.  Every party is told, and the event is kept."""
-        _require(who, "plans:write")
+        require(who, "plans:write")
         old = self.live.get(plan_id)
         with self.hold(LiveSet.lock_region([old] if old else [])):
             with self._transaction() as conn:

@@ -233,12 +233,8 @@ class Notices:
 
     def mark_delivered(self, party: str, ids: list[int], now: float | None = None) -> None:
         """Record when these notifications first reached their recipient."""
-        if not ids:
-            return
-        at = time.time() if now is None else now
-        with self.transaction() as conn:
-            conn.execute(update(notifications).where((notifications.c.party == party) & notifications.c.id.in_(ids)
-                                                     & notifications.c.delivered_at.is_(None)).values(delivered_at=at))
+        if ids:
+            self.mark_delivered_many({party: set(ids)}, now)
 
     def mark_delivered_many(self, batch: dict[str, set[int]], now: float | None = None) -> None:
         """:meth:`mark_delivered` for several parties in one transaction."""

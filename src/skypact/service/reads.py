@@ -20,9 +20,8 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Engine, Table, or_, select, union_all
 
-from skypact.errors import AccessError, NotFoundError
-from skypact.i18n import N_
-from skypact.service.auth import Principal
+from skypact.errors import NotFoundError
+from skypact.service.auth import Principal, require
 from skypact.service.views import Area, epoch, f3548_view, view
 from skypact.store.tables import conflicts, dss_entities, plans, volumes
 
@@ -71,11 +70,6 @@ class ConflictFilter:
         return {"upcoming": now < t0, "ongoing": t0 <= now <= t1, "past": t1 < now}[self.state]
 
 
-def _readers_scope(who: Principal) -> None:
-    if "plans:read" not in who.scopes:
-        raise AccessError(N_("role {role} may not read plans"), role=who.role)
-
-
 class Reads:
     """Reads of one store; ``alerts(party)``: the live tactical alerts of a party's tracks."""
 
@@ -86,7 +80,7 @@ class Reads:
     # -- plans and volumes ----------------------------------------------------------------
     def get(self, who: Principal, kind: ItemKind, entity_id: str) -> dict[str, Any]:
         """One plan or volume as the caller may see it."""
-        _readers_scope(who)
+        require(who, "plans:read")
         t = kind.table
         with self.engine.connect() as conn:
             row = conn.execute(select(t).where(t.c.id == entity_id)).first()
@@ -102,7 +96,7 @@ class Reads:
              limit: int = MAX_PAGE) -> Page:
         """Plans or volumes (in ``area`` when given) with ids after ``after``, as the caller may
         see them, at most ``limit`` of them."""
-        _readers_scope(who)
+        require(who, "plans:read")
         a, limit = area or Area(), max(1, min(limit, MAX_PAGE))
         t, d = kind.table, dss_entities.c
         with self.engine.connect() as conn:
@@ -155,7 +149,7 @@ class Reads:
         """The caller's current conflicts: the strategic ones with conflict ids after ``after``
         (at most ``limit``), and with the first page (``after`` 0) its tactical alerts; and the
         cursor of the next page (None: none)."""
-        _readers_scope(who)
+        require(who, "plans:read")
         f, limit = which or ConflictFilter(), max(1, min(limit, MAX_PAGE))
         out: list[dict[str, Any]] = []
         if after == 0 and f.layer in (None, "tactical"):
