@@ -38,7 +38,7 @@ test: lint
 # the reliability suite at full scale (not part of make test, which runs a short version of each)
 soak: $(STAMP)
 	rm -f var/soak.log
-	SKYPACT_SOAK=full HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -s -q -p no:cacheprovider tests/soak \
+	SKYPACT_SOAK=full HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -s -q -p no:cacheprovider -o timeout=0 tests/soak \
 	  tests/api/test_fuzz_api.py
 	@echo "--- figures (var/soak.log) ---"; cat var/soak.log
 

@@ -156,6 +156,27 @@ AUDIT_HELPER_RETRY_S = 30.0
 AUDIT_FULL_S = 10.0
 
 
+STOP_GRACE_S = 10.0
+
+
+async def stop_tasks(tasks: list[asyncio.Task[Any]], grace_s: float = STOP_GRACE_S) -> None:
+    """Cancel the background tasks and wait for them, at most ``grace_s`` in all.  A task that
+    goes on after its cancellation is cancelled again (a cancellation can be lost in a library);
+    one still running at the end is named in the log and left behind, so that a stopping server
+    never hangs on it."""
+    deadline = time.monotonic() + grace_s
+    pending = {t for t in tasks if not t.done()}
+    while pending and time.monotonic() < deadline:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=min(1.0, max(0.0, deadline - time.monotonic())))
+    for task in pending:
+        log.error("background task %s did not stop within %.0f s", task.get_name(), grace_s)
+    for task in tasks:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+
 def _json(doc: Any, status: int = 200) -> Response:
     """An answer of plain JSON types, encoded once (no second pass through the response model)."""
     return Response(json.dumps(doc, ensure_ascii=False), status, media_type="application/json")
@@ -217,18 +238,16 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
                 await sealer.close()
 
         await run_in_threadpool(the_hub.surveillance.warm_up)
-        tasks = [asyncio.create_task(chain()),
-                 asyncio.create_task(every(1.0, the_hub.notices.escalate_due)),
-                 asyncio.create_task(every(1.0, the_hub.presence.check)),
-                 asyncio.create_task(every(0.2, lambda: the_hub.webhooks.deliver_once(wait=False))),
-                 asyncio.create_task(every(1.0, the_hub.surveillance.cycle)),
-                 asyncio.create_task(streams.run())]
+        tasks = [asyncio.create_task(chain(), name="audit chain"),
+                 asyncio.create_task(every(1.0, the_hub.notices.escalate_due), name="escalations"),
+                 asyncio.create_task(every(1.0, the_hub.presence.check), name="presence"),
+                 asyncio.create_task(every(0.2, lambda: the_hub.webhooks.deliver_once(wait=False)), name="webhooks"),
+                 asyncio.create_task(every(1.0, the_hub.surveillance.cycle), name="surveillance"),
+                 asyncio.create_task(streams.run(), name="notification streams")]
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)  # the sealing helper stopped before the loop ends
+            await stop_tasks(tasks)  # the sealing helper stopped before the loop ends
 
     app = FastAPI(title="skypact", version="0.1.0",
                   description="Airspace deconfliction between parties. Errors: problem+json, EN and RU.",

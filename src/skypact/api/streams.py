@@ -160,7 +160,8 @@ class Streams:
                         yield "".join(page)
                     resync = False
                 try:
-                    items = [await asyncio.wait_for(q.get(), KEEP_ALIVE_S)]
+                    async with asyncio.timeout(KEEP_ALIVE_S):  # not wait_for: it may swallow a cancellation
+                        items = [await q.get()]
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue

@@ -107,7 +107,10 @@ class HelperSealer:
                 self._key = raw
             proc.stdin.write(json.dumps({"seq": seq, "prev": prev, "events": list(rows)}).encode() + b"\n")
             await proc.stdin.drain()
-            line = await asyncio.wait_for(proc.stdout.readline(), ANSWER_TIMEOUT_S)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives with the answer, and a stopping server would go on sealing
+            async with asyncio.timeout(ANSWER_TIMEOUT_S):
+                line = await proc.stdout.readline()
             answer = json.loads(line) if line else {"error": "the helper process ended"}
         except TimeoutError:
             answer = {"error": f"no answer in {ANSWER_TIMEOUT_S:.0f} s"}
@@ -127,7 +130,8 @@ class HelperSealer:
         if proc.stdin is not None:
             proc.stdin.close()
         try:
-            await asyncio.wait_for(proc.wait(), 5.0)
+            async with asyncio.timeout(5.0):
+                await proc.wait()
         except TimeoutError:
             proc.kill()
             await proc.wait()
