@@ -11,9 +11,14 @@ WEB := src/skypact/web/static/vendor
 WEB_STAMP := $(WEB)/.installed
 $(WEB_STAMP): package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(WEB) && mkdir -p $(WEB)/swagger-ui
+	rm -rf $(WEB) && mkdir -p $(WEB)/swagger-ui $(WEB)/leaflet $(WEB)/topojson-client $(WEB)/world-atlas
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 	  node_modules/swagger-ui-dist/favicon-32x32.png node_modules/swagger-ui-dist/LICENSE $(WEB)/swagger-ui/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+	  node_modules/leaflet/LICENSE $(WEB)/leaflet/
+	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE $(WEB)/topojson-client/
+	cp node_modules/world-atlas/land-50m.json node_modules/world-atlas/countries-50m.json \
+	  node_modules/world-atlas/LICENSE $(WEB)/world-atlas/
 	touch $(WEB_STAMP)
 
 $(STAMP): pyproject.toml

@@ -18,6 +18,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     #: trusted outside issuers: (public key PEM file, audience, issuer)
     outside_issuers: tuple[tuple[Path, str, str], ...] = ()
+    #: draw country borders on the web map (off by default: borders may be disputed between parties)
+    map_borders: bool = False
 
     def token_key(self) -> bytes:
         """The server's token-signing key, created on first use and kept in ``token_key_file``."""

@@ -139,3 +139,52 @@ def test_ingest_reports_a_feed_to_the_service(server: tuple[str, Any], tmp_path:
                        capture_output=True, text=True, check=True)
     assert "2 sent" in r.stdout  # two airborne positions; the one on the ground is not sent
     assert set(hub.surveillance.picture.tracks) == {"RADAR/4ca2d6"}
+
+
+def test_a_party_reads_its_own_tracks_and_another_partys_only_while_in_an_alert(env: dict[str, Any]) -> None:
+    c, h, hub = env["client"], env["h"], env["hub"]
+    far_lon, _, _ = GEOD.fwd(10.0, 50.0, 90.0, 300 * 1852.0)
+    c.post("/v1/tracks", json={"tracks": [track("AA1", NOW, 50.0, 10.0, 90.0, callsign="NRD101")]}, headers=h["A"])
+    c.post("/v1/tracks", json={"tracks": [track("BB1", NOW, 50.0, far_lon, 90.0, callsign="SAF201")]}, headers=h["B"])
+    hub.surveillance.cycle(NOW + 1)
+    a = c.get("/v1/tracks", headers=h["A"]).json()
+    assert [(t["id"], t["callsign"]) for t in a["tracks"]] == [("A/AA1", "NRD101")] and a["alerts"] == []
+    assert abs(a["tracks"][0]["alt_m"] - 30000 * 0.3048) < 1e-6
+    assert [t["party"] for t in c.get("/v1/tracks", headers=h["C"]).json()["tracks"]] == []
+    # B's aircraft turns head-on, 20 NM away: now in an alert with A's, each party sees both
+    lon_b, lat_b, _ = GEOD.fwd(10.0, 50.0, 90.0, 20 * 1852.0)
+    c.post("/v1/tracks", json={"tracks": [track("BB1", NOW + 2, lat_b, lon_b, 270.0)]}, headers=h["B"])
+    hub.surveillance.cycle(NOW + 3)
+    for party in ("A", "B"):
+        doc = c.get("/v1/tracks", headers=h[party]).json()
+        assert sorted(t["id"] for t in doc["tracks"]) == ["A/AA1", "B/BB1"] and len(doc["alerts"]) == 1
+    assert c.get("/v1/tracks", headers=h["C"]).json()["tracks"] == []  # a third party sees neither
+    assert c.get("/v1/tracks").status_code == 401
+
+
+def test_the_track_stream_sends_the_same_rows_each_second(env: dict[str, Any]) -> None:
+    import asyncio
+    import json
+
+    from skypact.api.streams import track_events
+
+    hub = env["hub"]
+    hub.surveillance.report(Principal("A", "operator"), [{"id": "AA1", "time": NOW, "lat": 50.0, "lon": 10.0,
+                                                          "alt_m": 9000.0, "gs_mps": 200.0, "trk_deg": 90.0,
+                                                          "vs_mps": 0.0, "callsign": "NRD101"}])
+    hub.surveillance.cycle(NOW + 1)
+    calls = 0
+
+    async def gone() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 2
+
+    async def read() -> list[str]:
+        return [e async for e in track_events(hub.surveillance, "A", gone, every_s=0.01)]
+
+    events = asyncio.run(read())
+    assert len(events) == 2 and all(e.startswith("event: tracks\ndata: ") for e in events)
+    doc = json.loads(events[0].split("data: ", 1)[1])
+    row = dict(zip(doc["columns"], doc["tracks"][0], strict=True))
+    assert row["id"] == "A/AA1" and row["callsign"] == "NRD101" and row["alt_m"] == 9000.0

@@ -44,7 +44,7 @@ from skypact.api.docs import add_docs
 from skypact.api.limits import BodyLimit
 from skypact.api.ops import Metrics, RequestLog, add_ops_routes
 from skypact.api.problems import handle_http, handle_skypact, handle_validation
-from skypact.api.streams import Streams
+from skypact.api.streams import Streams, track_events
 from skypact.api.writes import Writes
 from skypact.config import Settings
 from skypact.dss.routes import add_routes as add_dss_routes
@@ -53,13 +53,14 @@ from skypact.errors import AccessError, AuthError, RateError, SkypactError, Stat
 from skypact.i18n import N_
 from skypact.limits import MAX_TRACKS, TOKEN_PER_ADDRESS, TOKEN_PER_KEY
 from skypact.plans.model import Altitude, AltUnit, FlightPlan, ReservedVolume
-from skypact.service.auth import OutsideIssuer, Principal, outside_claims, outside_principal
+from skypact.service.auth import OutsideIssuer, Principal, outside_claims, outside_principal, require
 from skypact.service.hub import PLAN, VOLUME, FilingResult, Hub, Kind
 from skypact.service.ratelimit import RateLimit
 from skypact.service.reads import MAX_PAGE, ConflictFilter, Page
 from skypact.service.sealer import HelperSealer, SealerError
 from skypact.service.views import Area
 from skypact.store.db import connect
+from skypact.web.page import add_web_routes
 from skypact.units import FPM, FT, KT
 
 __all__ = ["create_app"]
@@ -266,6 +267,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.add_middleware(RequestLog, metrics=metrics)  # outermost: every answer has a request id
     add_ops_routes(app, the_hub, metrics)
     add_docs(app)
+    add_web_routes(app, borders=s.map_borders)
 
     outside = [OutsideIssuer(path.read_bytes(), aud, iss) for path, aud, iss in s.outside_issuers]
     app.state.dss = Dss(the_hub)
@@ -467,6 +469,24 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
             "gs_mps": t.gs_kt * KT, "trk_deg": t.trk_deg % 360.0, "vs_mps": t.vs_fpm * FPM, "callsign": t.callsign,
             "plan": t.plan} for t in body.tracks])
         return {"accepted": n}
+
+    @app.get("/v1/tracks")
+    def list_tracks(who: Who) -> dict[str, Any]:
+        """The live tracks the caller may see (its own; another party's only while in a tactical
+        alert with one of its own) and its live tactical alerts, as of the last cycle (SI units)."""
+        require(who, "plans:read")
+        return {"time": time.time(), "tracks": the_hub.surveillance.tracks_of(who.party),
+                "alerts": the_hub.surveillance.alerts_of(who.party)}
+
+    @app.get("/v1/tracks/stream", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}}})
+    async def stream_tracks(request: Request, who: Who) -> StreamingResponse:
+        """Server-Sent Events: ``GET /v1/tracks`` once a second as a ``tracks`` event (each track a
+        row: id, call sign, party, time, lat, lon, alt_m, gs_mps, trk_deg, vs_mps)."""
+        require(who, "plans:read")
+        return StreamingResponse(track_events(the_hub.surveillance, who.party, request.is_disconnected),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.post("/v1/heartbeat")
     async def heartbeat(who: Who) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Notification streams (Server-Sent Events) that cost per recipient, not per listener.
+"""Notification streams (Server-Sent Events) that cost per recipient, not per listener, and the
+live track stream.
 
 One pump per server reads what was committed - once per commit, and once a second for writes
 of other processes - for the parties that have a stream open, in one query, and hands each
@@ -15,15 +16,15 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Protocol
 
 from fastapi.concurrency import run_in_threadpool
 from prometheus_client import Histogram
 
 from skypact.service.hub import Hub
 
-__all__ = ["KEEP_ALIVE_S", "QUEUE", "Streams"]
+__all__ = ["KEEP_ALIVE_S", "QUEUE", "Streams", "TrackSource", "track_events"]
 
 KEEP_ALIVE_S = 15.0  #: a comment line after this much silence keeps proxies from closing a stream
 QUEUE = 1000  #: notifications a stream may lag behind before it reads the store again
@@ -189,3 +190,25 @@ class Streams:
     def listeners(self) -> int:
         """Open streams now."""
         return sum(len(s) for s in self._subs.values())
+
+
+class TrackSource(Protocol):
+    """What the track stream reads: the live picture (:class:`skypact.service.surveillance.Surveillance`)."""
+
+    def tracks_of(self, party: str) -> list[dict[str, Any]]: ...
+
+    def alerts_of(self, party: str) -> list[dict[str, Any]]: ...
+
+
+_TRACK_COLUMNS = ("id", "callsign", "party", "time", "lat", "lon", "alt_m", "gs_mps", "trk_deg", "vs_mps")
+
+
+async def track_events(source: TrackSource, party: str, gone: Callable[[], Awaitable[bool]],
+                       every_s: float = 1.0) -> AsyncIterator[str]:
+    """``party``'s live tracks and alerts as a ``tracks`` event every ``every_s`` (rows, not
+    objects: 10,000 tracks stay under 1 MB a second), until the client goes away."""
+    while not await gone():
+        tracks = [[t[c] for c in _TRACK_COLUMNS] for t in source.tracks_of(party)]
+        doc = {"time": time.time(), "columns": _TRACK_COLUMNS, "tracks": tracks, "alerts": source.alerts_of(party)}
+        yield f"event: tracks\ndata: {json.dumps(doc, separators=(',', ':'))}\n\n"
+        await asyncio.sleep(every_s)

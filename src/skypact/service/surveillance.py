@@ -168,6 +168,16 @@ class Surveillance:
                  "time": at, "time_to_los_s": round(a.time_to_los, 1), "t_out_s": round(a.t_out, 1),
                  "min_horizontal_m": round(a.min_horizontal_m, 1), "tcpa_s": round(a.tcpa, 1)} for a in alerts]
 
+    def tracks_of(self, party: str) -> list[dict[str, Any]]:
+        """The live tracks ``party`` may see: its own, and another party's only while it is in a
+        tactical alert with one of them (what the alert's traffic information already tells)."""
+        with self._guard:
+            shown = {k for a in self.picture.alerts.values() if party in (a.party_a, a.party_b) for k in (a.a, a.b)}
+            rows = [(k, r) for k, r in self.picture.tracks.items() if r.party == party or k in shown]
+            names = dict(self.callsigns)
+        return [{"id": k, "party": r.party, "callsign": names.get(k, k), "time": r.time, "lat": r.lat, "lon": r.lon,
+                 "alt_m": r.alt, "gs_mps": r.gs, "trk_deg": r.trk, "vs_mps": r.vs} for k, r in rows]
+
     def _tell_alerts(self, changes: list[AlertChange], tracks: dict[str, PositionReport], at: float) -> int:
         sent = 0
         for ch in changes:

@@ -1,0 +1,95 @@
+"""The browser tests' setting: a real server with parties A and B on SQLite, and Debian's
+Chromium driven by Playwright (``executable_path``: no browser is downloaded).  Without Chromium
+the tests are skipped here and fail in CI, where ``.ci/run`` installs it.  A failing test leaves
+a screenshot of each page under ``var/screens/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from skypact.api.app import create_app
+from skypact.service.hub import Hub
+from skypact.store.db import connect
+
+SCREENS = Path(__file__).parents[2] / "var" / "screens"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> str:
+    """Debian's Chromium, or skip (fail in CI)."""
+    path = os.environ.get("SKYPACT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required in CI (.ci/run installs it)")
+        pytest.skip("no chromium: apt install chromium")
+    return path
+
+
+@dataclass
+class Site:
+    url: str
+    hub: Hub
+    creds: dict[str, tuple[str, str]]
+    pages: dict[str, Any] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+
+
+def at(minutes: float) -> str:
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Iterator[Site]:
+    hub = Hub(connect(f"sqlite:///{tmp_path / 'db.sqlite'}", group_commit=True), b"k" * 32)
+    creds = {p: hub.add_party(p, max_priority=3) for p in ("A", "B")}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(hub=hub), host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield Site(f"http://127.0.0.1:{port}", hub, creds)
+    srv.should_exit = True
+    th.join(timeout=15)
+    hub.engine.dispose()
+
+
+@pytest.fixture()
+def browser(request: pytest.FixtureRequest, site: Site) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    path = chromium()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=ARGS)
+        yield b
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            SCREENS.mkdir(parents=True, exist_ok=True)
+            for name, page in site.pages.items():
+                page.screenshot(path=str(SCREENS / f"{request.node.name}-{name}.png"))
+        b.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call":
+        item.rep_call = rep  # type: ignore[attr-defined]
