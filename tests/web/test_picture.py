@@ -17,7 +17,8 @@ from tests.web.conftest import SCREENS, Site, at
 CYR = re.compile("[а-яА-ЯёЁ]")
 
 
-def _plan(pid: str, party: str, lat0: float, lon0: float, lat1: float, lon1: float, fl: int = 300) -> FlightPlan:
+def _plan(pid: str, party: str, lat0: float, lon0: float, lat1: float, lon1: float,
+          fl: int = 300) -> FlightPlan:
     alt = {"value": fl * 100}
     return FlightPlan.model_validate({"id": pid, "party": party, "callsign": f"{party}LT{pid[-1]}", "waypoints": [
         {"lat": lat0, "lon": lon0, "alt": alt, "time": at(-10)}, {"lat": lat1, "lon": lon1, "alt": alt, "time": at(50)}]})
@@ -32,7 +33,7 @@ def _open(site: Site, browser: Any, party: str) -> Any:
     page.fill("#key", key)
     page.fill("#secret", secret)
     page.click("#signin-form button[type=submit]")
-    page.wait_for_function("() => window.skypact.session && window.skypact.session.party === '%s'" % party)
+    page.wait_for_function(f"() => window.skypact.session && window.skypact.session.party === '{party}'")
     return page
 
 

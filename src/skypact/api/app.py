@@ -60,8 +60,8 @@ from skypact.service.reads import MAX_PAGE, ConflictFilter, Page
 from skypact.service.sealer import HelperSealer, SealerError
 from skypact.service.views import Area
 from skypact.store.db import connect
-from skypact.web.page import add_web_routes
 from skypact.units import FPM, FT, KT
+from skypact.web.page import add_web_routes
 
 __all__ = ["create_app"]
 
