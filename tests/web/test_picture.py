@@ -21,7 +21,8 @@ def _plan(pid: str, party: str, lat0: float, lon0: float, lat1: float, lon1: flo
           fl: int = 300) -> FlightPlan:
     alt = {"value": fl * 100}
     return FlightPlan.model_validate({"id": pid, "party": party, "callsign": f"{party}LT{pid[-1]}", "waypoints": [
-        {"lat": lat0, "lon": lon0, "alt": alt, "time": at(-10)}, {"lat": lat1, "lon": lon1, "alt": alt, "time": at(50)}]})
+        {"lat": lat0, "lon": lon0, "alt": alt, "time": at(-10)},
+        {"lat": lat1, "lon": lon1, "alt": alt, "time": at(50)}]})
 
 
 def _open(site: Site, browser: Any, party: str) -> Any:
