@@ -47,7 +47,7 @@ soak: $(STAMP)
 	  tests/api/test_fuzz_api.py
 	@echo "--- figures (var/soak.log) ---"; cat var/soak.log
 
-bench: $(STAMP)
+bench: $(STAMP) $(WEB_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/skypact bench strategic --flights 35000 --seed 1
 	$(BIN)/skypact bench tactical --seed 1
@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/skypact bench hostile --seconds 30
 	$(BIN)/skypact bench streams --listeners 200
 	$(BIN)/skypact bench reads --plans 11000
+	$(BIN)/skypact bench map --tracks 5000 --tracks 10000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(WEB)

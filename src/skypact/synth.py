@@ -6,6 +6,7 @@ Pure functions of a seed; nothing here reads or writes files.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from skypact.plans.model import (
 )
 from skypact.units import KT, NM
 
-__all__ = ["DAY0", "demo_planset", "european_day", "random_plan"]
+__all__ = ["DAY0", "demo_planset", "european_day", "flown", "random_plan", "shifted"]
 
 DAY0 = datetime(2026, 6, 1, tzinfo=UTC)
 BOX = (35.0, 70.0, -10.0, 30.0)  # lat min, lat max, lon min, lon max
@@ -129,3 +130,35 @@ def demo_planset(seed: int = 1) -> PlanSet:
     ]
     return PlanSet(plans=plans, volumes=volumes)
 
+
+
+def shifted(ps: PlanSet, by: timedelta) -> PlanSet:
+    """The same plans and volumes, every time moved by ``by`` (the demo brought to the present)."""
+    plans = [p.model_copy(update={"waypoints": [w.model_copy(update={"time": w.time + by}) for w in p.waypoints]})
+             for p in ps.plans]
+    volumes = [v.model_copy(update={"window": TimeWindow(start=v.window.start + by, end=v.window.end + by)})
+               for v in ps.volumes]
+    return PlanSet(plans=plans, volumes=volumes)
+
+
+def flown(plans: list[FlightPlan], at: float) -> dict[str, list[dict[str, float | str]]]:
+    """Where each plan's aircraft is at epoch second ``at`` if it flies its plan exactly, by party:
+    a track report (SI: ``id``, ``callsign``, ``time``, ``lat``, ``lon``, ``alt_m``, ``gs_mps``,
+    ``trk_deg``, ``vs_mps``) for every plan under way, along the geodesic of its current leg."""
+    out: dict[str, list[dict[str, float | str]]] = {}
+    for p in plans:
+        w = p.waypoints
+        for a, b in pairwise(w):
+            t0, t1 = a.time.timestamp(), b.time.timestamp()
+            if not t0 <= at < t1:
+                continue
+            az, _, dist = GEOD.inv(a.lon, a.lat, b.lon, b.lat)
+            f = (at - t0) / (t1 - t0)
+            lon, lat, back = GEOD.fwd(a.lon, a.lat, az, dist * f)
+            alt = a.alt.metres + f * (b.alt.metres - a.alt.metres)
+            out.setdefault(p.party, []).append({
+                "id": p.id, "callsign": p.callsign or p.id, "time": at, "lat": float(lat), "lon": float(lon),
+                "alt_m": alt, "gs_mps": dist / (t1 - t0), "trk_deg": (float(back) + 180.0) % 360.0,
+                "vs_mps": (b.alt.metres - a.alt.metres) / (t1 - t0)})
+            break
+    return out

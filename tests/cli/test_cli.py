@@ -135,3 +135,15 @@ def test_service_demo_once(tmp_path: Path) -> None:
     assert "NRD101, CONFLICT PREDICTED WITH SAF201" in r.stdout and "ПРОГНОЗ КОНФЛИКТА С SAF201" in r.stdout
     assert "ATC-N acknowledges notification" in r.stdout and "ACKNOWLEDGED BY ATC-N" in r.stdout
     assert "ПОДТВЕРЖДЕНО: ATC-N" in r.stdout
+
+
+def test_service_demo_on_a_taken_port_says_so(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = runner.invoke(app, ["demo", "--once", "--port", str(port), "--var", str(tmp_path / "svc")])
+    assert r.exit_code == 2, r.output
+    assert "in use" in r.stderr and "адрес занят" in r.stderr

@@ -9,7 +9,7 @@ import re
 import time
 from typing import Any
 
-from skypact.plans.model import FlightPlan
+from skypact.plans.model import FlightPlan, ReservedVolume
 from skypact.service.auth import Principal
 from skypact.web.strings import UI, ui_strings
 from tests.web.conftest import SCREENS, Site, at
@@ -45,11 +45,16 @@ def _state(page: Any, expr: str) -> Any:
 def test_two_parties_see_their_picture_and_each_others_warning(site: Site, browser: Any) -> None:
     a_plan = _plan("PA1", "A", 50.0, 0.0, 50.0, 2.0)
     site.hub.file_plan(Principal("A", "operator"), a_plan)
+    site.hub.file_volume(Principal("A", "operator"), ReservedVolume.model_validate({
+        "id": "VA1", "party": "A", "name": "exercise area", "outline": {"type": "Circle", "center": [0.6, 49.7],
+                                                                        "radius_m": 15_000},
+        "band": {"lower": {"value": 10000}, "upper": {"value": 20000}}, "window": {"start": at(-30), "end": at(90)}}))
     a = _open(site, browser, "A")
     b = _open(site, browser, "B")
 
-    # own plan in full, drawn
+    # own plan in full, drawn; own volume drawn
     a.wait_for_function("() => window.skypact.plans.some(p => p.id === 'PA1' && p.plan)")
+    assert _state(a, "s.layers.volumes.getLayers().length") == 1
     assert _state(a, "s.layers.own.getLayers().length") >= 3  # the route and its waypoints
     # B sees A's plan only as its extents: no waypoints, no call sign, on the page or in its data
     b.wait_for_function("() => window.skypact.plans.some(p => p.id === 'PA1')")
@@ -100,8 +105,10 @@ def test_two_parties_see_their_picture_and_each_others_warning(site: Site, brows
 
     a.select_option("#lang", "en")
     a.select_option("#units", "aviation")
+    a.evaluate("() => window.skypact.map.setView([50.0, 1.0], 8)")
+    a.wait_for_timeout(1500)  # the next second's tracks drawn at this zoom, with their labels
     SCREENS.mkdir(parents=True, exist_ok=True)
-    a.screenshot(path=str(SCREENS / "picture.png"))
+    a.screenshot(path=str(SCREENS / "picture.png"))  # the README's picture (docs/picture.png)
 
     # not one request to any host but the server
     strangers = [u for u in site.requests if not (u.startswith(site.url + "/") or u.startswith("data:"))]

@@ -158,6 +158,7 @@ class Served:
     port: int
     tokens: list[str]  #: bearer tokens of parties P0, P1, …
     proc: subprocess.Popen[bytes]
+    credentials: list[tuple[str, str]] = field(default_factory=list)  #: key id and secret of P0, P1, …
 
 
 @contextmanager
@@ -167,11 +168,11 @@ def served(parties: int, db: str | None = None) -> Iterator[Served]:
     with tempfile.TemporaryDirectory(prefix="skypact-bench-") as tmp:
         var = Path(tmp)
         url = db or f"sqlite:///{var / 'skypact.db'}"
-        tokens = party_tokens(url, var, parties)
+        creds = party_credentials(url, var, parties)
         port = free_port()
         proc = start_server(url, var, port)
         try:
-            yield Served(url, var, port, tokens, proc)
+            yield Served(url, var, port, [tok for _, _, tok in creds], proc, [(k, s) for k, s, _ in creds])
         finally:
             stop_server(proc)
 
@@ -196,6 +197,12 @@ def _own_cpu_s(pid: int) -> float:
 
 
 def party_tokens(db: str, var: Path, parties: int) -> list[str]:
+    """Parties P0, P1, … and a day-long bearer token of each."""
+    return [tok for _, _, tok in party_credentials(db, var, parties)]
+
+
+def party_credentials(db: str, var: Path, parties: int) -> list[tuple[str, str, str]]:
+    """Parties P0, P1, … and each one's key id, secret and a day-long bearer token."""
     from skypact.config import Settings
     from skypact.service.parties import Parties
     from skypact.store.db import connect
@@ -206,7 +213,7 @@ def party_tokens(db: str, var: Path, parties: int) -> list[str]:
     out = []
     for k in range(parties):
         kid, secret = reg.add_party(f"P{k}")
-        out.append(reg.token(kid, secret, ttl_s=24 * 3600))
+        out.append((kid, secret, reg.token(kid, secret, ttl_s=24 * 3600)))
     engine.dispose()
     return out
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from skypact.cli.common import err, fail, out
 from skypact.errors import InputError
+from skypact.i18n import N_
 
 #: benchmark tables are printed at least this wide into a file or a CI log
 WIDE = 160
@@ -235,3 +236,36 @@ def _empty_db(url: str) -> None:
     engine = connect(url)
     metadata.drop_all(engine)
     engine.dispose()
+
+
+@bench_app.command("map")
+def map_(
+    tracks: Annotated[list[int] | None, typer.Option("--tracks", help="Live aircraft (repeat for several runs).")]
+    = None,
+    seconds: Annotated[float, typer.Option("--seconds", min=5.0, max=3600.0, help="Measured time of each run.")]
+    = 30.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the traffic.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """The operational picture in headless Chromium (Debian's chromium) following N live aircraft
+    reported once a second: frame time, track drawing, report-to-drawing latency, page memory."""
+    from skypact.benchmarks.map import run
+
+    sizes = tuple(tracks or [5000, 10000])
+    if any(not 1 <= n <= 50_000 for n in sizes):
+        raise fail(InputError(N_("{option}: give 1 to {limit} aircraft"), option="--tracks", limit=50_000))
+    with err.status("…") as status:
+        res = run(sizes, seconds, seed, step=lambda m: status.update(m))
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    out.print(f"skypact bench map: the page in headless Chromium ({res['browser']}), "
+              f"tracks reported once a second, {seconds:g} s measured per run", markup=False)
+    for r in res["runs"]:
+        out.print(f"  {r['tracks']:>6} tracks: update frame p50 {r['update_frame_ms_p50']} ms, p95 "
+                  f"{r['update_frame_ms_p95']} ms; all frames p95 {r['frame_ms_p95']} ms, max {r['frame_ms_max']} ms "
+                  f"({r['frames']} frames); track drawing p95 {r['draw_ms_p95']} ms; "
+                  f"report to drawing p50 {r['report_to_draw_s_p50']} s, p99 {r['report_to_draw_s_p99']} s; "
+                  f"page heap {r['heap_mb']} MB; other hosts asked {len(r['requests_to_other_hosts'])}; "
+                  f"errors {len(r['errors'])}", markup=False)
+    out.print(f"  machine {res['machine']}", markup=False)

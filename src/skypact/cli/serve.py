@@ -49,8 +49,11 @@ def serve(
                                            "error.")] = "info",
     log_format: Annotated[str, typer.Option("--log-format", help="json (one object per line, with request ids) "
                                             "or text.")] = "json",
+    map_borders: Annotated[bool, typer.Option("--map-borders/--no-map-borders", help="Draw country borders on the "
+                                              "web map (off by default: borders may be disputed between the "
+                                              "parties).")] = False,
 ) -> None:
-    """Run the HTTP service (OpenAPI at /docs)."""
+    """Run the HTTP service: the operational picture at /, the API under /v1 (OpenAPI at /docs)."""
     import uvicorn
 
     from skypact.api.app import create_app
@@ -63,7 +66,7 @@ def serve(
     for warning in interuss_key_warnings(keys):
         out.print(f"[yellow]{warning}[/yellow]")
     settings = Settings(db_url=db, token_key_file=key_file, audit_key_file=audit_key_file,
-                        outside_issuers=tuple(zip(keys, auds, isss, strict=True)))
+                        outside_issuers=tuple(zip(keys, auds, isss, strict=True)), map_borders=map_borders)
     try:
         with claim(settings.db_url):  # one serving process per store
             _logging(log_format, log_level)

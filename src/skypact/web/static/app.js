@@ -12,7 +12,7 @@ const state = {
   S: { en: {}, ru: {} }, lang: localStorage.getItem("skypact.lang") || "en",
   units: localStorage.getItem("skypact.units") || "aviation", muted: localStorage.getItem("skypact.muted") === "1",
   session: null, plans: [], volumes: [], conflicts: [], notes: new Map(), lastNote: 0,
-  tracks: new Map(), alerts: [], trackTime: 0, follow: true, offsetMin: 0, streams: [], timers: [],
+  tracks: new Map(), order: [], orderDirty: false, alerts: [], trackTime: 0, follow: true, offsetMin: 0, streams: [], timers: [],
   frames: [], drawLag: [],
 };
 window.skypact = state; // read by the browser tests and `skypact bench map`
@@ -58,7 +58,7 @@ async function signIn(key, secret) {
   if (!r.ok) throw new Refused(r.status, body.detail);
   const c = claims(body.access_token);
   const renew = async () => { // the credential is kept in this closure only, never stored
-    try { const s = await signIn(key, secret); state.session.token = s.token; state.session.exp = s.exp; }
+    try { const s = await signIn(key, secret); state.session.token = s.token; state.session.exp = s.exp; worker?.postMessage({ token: s.token }); }
     catch (e) { if (e instanceof Refused && e.status === 401) return signOut(t("session_expired")); }
     schedule();
   };
@@ -100,12 +100,12 @@ async function follow(path, onEvent, lastId) {
       if (!r.ok || !r.body) throw new Error(String(r.status));
       linkState(path, true); wait = 500;
       const reader = r.body.getReader(), dec = new TextDecoder();
-      let buf = "";
+      let buf = "", from = 0; // from: where to look for the end of an event (a 1 MB event comes in many chunks)
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         buf += dec.decode(value, { stream: true });
-        for (let i; (i = buf.indexOf("\n\n")) >= 0;) {
+        for (let i; (i = buf.indexOf("\n\n", from)) >= 0; from = 0) {
           const block = buf.slice(0, i); buf = buf.slice(i + 2);
           let event = "message", id = null; const data = [];
           for (const line of block.split("\n")) {
@@ -115,11 +115,22 @@ async function follow(path, onEvent, lastId) {
           }
           if (data.length) onEvent(event, JSON.parse(data.join("\n")), id);
         }
+        from = Math.max(0, buf.length - 1);
       }
     } catch (e) { if (ctl.stop) return; }
     linkState(path, false);
     await new Promise((ok) => setTimeout(ok, wait)); wait = Math.min(wait * 2, 8000);
   }
+}
+let worker = null;
+function followTracks() { // the track stream is read and parsed in a worker: the page's thread only draws
+  worker = new Worker("/static/tracks-worker.js");
+  worker.onmessage = (e) => {
+    if (e.data.tracks) onTracks(e.data.tracks);
+    else if (e.data.renew) state.session.renew().then(() => worker?.postMessage({ token: state.session.token }));
+    else if ("link" in e.data) linkState("/v1/tracks/stream", e.data.link);
+  };
+  worker.postMessage({ start: "/v1/tracks/stream", token: state.session.token });
 }
 const links = new Map();
 function linkState(path, up) {
@@ -172,29 +183,46 @@ const TrackLayer = L.Layer.extend({
   redraw() {
     if (!this._map) return;
     const t0 = performance.now(), m = this._map, ctx = this._canvas.getContext("2d");
-    ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
-    const bounds = m.getBounds().pad(0.05), n = state.tracks.size, labels = n <= 400 || m.getZoom() >= 8;
-    ctx.font = "11px system-ui, sans-serif"; ctx.lineWidth = 1;
+    const W = this._canvas.width, H = this._canvas.height;
+    ctx.clearRect(0, 0, W, H);
+    // Web Mercator to this canvas's pixels, once per frame (the map's own per-point conversion
+    // allocates objects: too slow for ten thousand aircraft and their trails)
+    const scale = 256 * 2 ** m.getZoom(), origin = m.getPixelOrigin(), off = m.layerPointToContainerPoint([0, 0]);
+    const ox = off.x - origin.x, oy = off.y - origin.y, K = 1 / (4 * Math.PI), R = Math.PI / 180;
+    const X = (lon) => (scale * (lon + 180)) / 360 + ox;
+    const Y = (lat) => { const s = Math.min(0.9999, Math.max(-0.9999, Math.sin(lat * R))); return scale * (0.5 - Math.log((1 + s) / (1 - s)) * K) + oy; };
+    const me = state.session?.party, shown = [];
     for (const tr of state.tracks.values()) {
-      if (!bounds.contains([tr.lat, tr.lon])) continue;
-      const p = m.latLngToContainerPoint([tr.lat, tr.lon]), own = tr.party === state.session?.party;
-      ctx.strokeStyle = own ? "rgba(20,80,160,.45)" : "rgba(160,20,40,.45)";
-      if (tr.trail.length > 1) {
-        ctx.beginPath();
-        tr.trail.forEach(([la, lo], i) => { const q = m.latLngToContainerPoint([la, lo]); i ? ctx.lineTo(q.x, q.y) : ctx.moveTo(q.x, q.y); });
-        ctx.stroke();
-      }
-      const a = (tr.trk_deg * Math.PI) / 180, s = 6;
-      ctx.fillStyle = own ? "#1450a0" : "#a01428";
+      const x = X(tr.lon), y = Y(tr.lat);
+      if (x > -20 && y > -20 && x < W + 20 && y < H + 20) shown.push([tr, x, y]);
+    }
+    // labels and trails only where they can be read (as tar1090 draws trails of a chosen few):
+    // a few hundred aircraft in view, or zoomed in
+    const labels = shown.length <= 400 || m.getZoom() >= 8, trails = shown.length <= 1500 || m.getZoom() >= 8, s = 6;
+    for (const own of [true, false]) { // per colour: the trails in one path, then the aircraft
+      ctx.strokeStyle = own ? "rgba(20,80,160,.45)" : "rgba(160,20,40,.45)"; ctx.lineWidth = 1;
       ctx.beginPath();
-      ctx.moveTo(p.x + s * Math.sin(a), p.y - s * Math.cos(a));
-      ctx.lineTo(p.x + s * 0.6 * Math.sin(a + 2.4), p.y - s * 0.6 * Math.cos(a + 2.4));
-      ctx.lineTo(p.x + s * 0.6 * Math.sin(a - 2.4), p.y - s * 0.6 * Math.cos(a - 2.4));
-      ctx.fill();
-      if (labels) {
-        ctx.fillStyle = "#111";
-        ctx.fillText(tr.callsign, p.x + 8, p.y - 2);
-        ctx.fillText(`${level(tr.alt_m)} ${speed(tr.gs_mps)}`, p.x + 8, p.y + 10);
+      for (const [tr] of shown) {
+        if (!trails || (tr.party === me) !== own || tr.trail.length < 2) continue;
+        tr.trail.forEach(([la, lo], i) => (i ? ctx.lineTo(X(lo), Y(la)) : ctx.moveTo(X(lo), Y(la))));
+      }
+      ctx.stroke();
+      ctx.fillStyle = own ? "#1450a0" : "#a01428";
+      for (const [tr, x, y] of shown) { // a path each: one path of thousands of closed shapes builds slowly
+        if ((tr.party === me) !== own) continue;
+        const a = tr.trk_deg * R;
+        ctx.beginPath();
+        ctx.moveTo(x + s * Math.sin(a), y - s * Math.cos(a));
+        ctx.lineTo(x + s * 0.6 * Math.sin(a + 2.4), y - s * 0.6 * Math.cos(a + 2.4));
+        ctx.lineTo(x + s * 0.6 * Math.sin(a - 2.4), y - s * 0.6 * Math.cos(a - 2.4));
+        ctx.fill();
+      }
+    }
+    if (labels) {
+      ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#111";
+      for (const [tr, x, y] of shown) {
+        ctx.fillText(tr.callsign, x + 8, y - 2);
+        ctx.fillText(`${level(tr.alt_m)} ${speed(tr.gs_mps)}`, x + 8, y + 10);
       }
     }
     state.frames.push(performance.now() - t0);
@@ -202,7 +230,7 @@ const TrackLayer = L.Layer.extend({
   },
 });
 layers.tracks = new TrackLayer().addTo(map);
-state.layers = layers;
+state.layers = layers; state.map = map;
 
 // -- the strategic picture -----------------------------------------------------------------
 const pickTime = () => Date.now() / 1000 + state.offsetMin * 60;
@@ -244,8 +272,8 @@ function drawStrategic() {
       line.bindTooltip(`${t("plan", { id: p.id })} ${p.plan.callsign || ""} · ${p.state}`, { sticky: true });
       wps.forEach((w, i) => L.circleMarker([w.lat, w.lon], { radius: 3, color: "#1450a0", opacity: op, fillOpacity: op })
         .bindTooltip(`${i + 1}: ${level(altOf(w.alt))} · ${utc(epoch(w.time))} UTC`).addTo(layers.own));
-      const here = positionAt(wps, at);
-      if (here) L.circleMarker(here, { radius: 6, color: "#1450a0", fillColor: "#fff", fillOpacity: 1, weight: 3 })
+      const here = positionAt(wps, at), flying = [...state.tracks.values()].some((x) => x.callsign === p.plan.callsign);
+      if (here && !(flying && state.offsetMin === 0)) L.circleMarker(here, { radius: 6, color: "#1450a0", fillColor: "#fff", fillOpacity: 1, weight: 3 })
         .bindTooltip(p.plan.callsign || p.id, { permanent: true, direction: "right", className: "label" }).addTo(layers.own);
       shapes.set(`plan:${p.id}`, line);
     } else {
@@ -374,34 +402,48 @@ function zoomToTrack(...ids) {
 const ROW = 20;
 function renderTrackList() {
   const box = document.getElementById("tracks"), spacer = document.getElementById("tracks-spacer");
-  const rows = [...state.tracks.values()].sort((a, b) => a.callsign.localeCompare(b.callsign));
-  spacer.style.height = `${rows.length * ROW}px`;
-  const first = Math.floor(box.scrollTop / ROW), last = Math.min(rows.length, first + Math.ceil(box.clientHeight / ROW) + 2);
+  if (state.orderDirty) { // sorted again only when aircraft come or go
+    state.order = [...state.tracks.values()].map((x) => [x.callsign, x.id]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
+    state.orderDirty = false;
+  }
+  const n = state.order.length;
+  spacer.style.height = `${n * ROW}px`;
+  const first = Math.floor(box.scrollTop / ROW), last = Math.min(n, first + Math.ceil(box.clientHeight / ROW) + 2);
   for (const el of [...box.querySelectorAll(".row")]) el.remove();
   for (let i = first; i < last; i++) {
-    const r = rows[i], el = document.createElement("div"); el.className = "row"; el.style.top = `${i * ROW}px`;
+    const r = state.tracks.get(state.order[i]);
+    if (!r) continue;
+    const el = document.createElement("div"); el.className = "row"; el.style.top = `${i * ROW}px`;
     for (const s of [r.callsign, level(r.alt_m), speed(r.gs_mps)]) { const c = document.createElement("span"); c.textContent = s; el.append(c); }
     el.onclick = () => zoomToTrack(r.id);
     box.append(el);
   }
-  document.getElementById("tracks-count").textContent = t("tracks_count", { n: num(rows.length) });
+  document.getElementById("tracks-count").textContent = t("tracks_count", { n: num(n) });
 }
 document.getElementById("tracks").addEventListener("scroll", () => requestAnimationFrame(renderTrackList));
 
-function onTracks(doc) {
-  const cols = doc.columns, seen = new Set(), now = Date.now() / 1000;
-  for (const row of doc.tracks) {
-    const x = Object.fromEntries(cols.map((c, i) => [c, row[i]]));
-    const had = state.tracks.get(x.id);
-    x.trail = had ? had.trail : [];
-    if (!had || had.time !== x.time) { x.trail.push([x.lat, x.lon]); if (x.trail.length > 12) x.trail.shift(); }
-    state.tracks.set(x.id, x); seen.add(x.id);
-    if (!had || had.time !== x.time) state.drawLag.push(now - x.time);
+function onTracks(doc) { // columns from the track worker: numbers in typed arrays, texts in arrays
+  const seen = new Set(), fresh = [];
+  for (let i = 0; i < doc.n; i++) { // each aircraft's object is kept and updated in place
+    const id = doc.id[i], time = doc.time[i];
+    let x = state.tracks.get(id);
+    if (!x) { x = { id, trail: [] }; state.tracks.set(id, x); state.orderDirty = true; }
+    seen.add(id);
+    if (x.time === time) continue;
+    x.time = time; x.callsign = doc.callsign[i]; x.party = doc.party[i]; x.lat = doc.lat[i]; x.lon = doc.lon[i];
+    x.alt_m = doc.alt_m[i]; x.gs_mps = doc.gs_mps[i]; x.trk_deg = doc.trk_deg[i]; x.vs_mps = doc.vs_mps[i];
+    x.trail.push([x.lat, x.lon]); if (x.trail.length > 8) x.trail.shift();
+    fresh.push(time);
   }
-  for (const id of [...state.tracks.keys()]) if (!seen.has(id)) state.tracks.delete(id);
-  if (state.drawLag.length > 20000) state.drawLag.splice(0, 10000);
+  if (seen.size !== state.tracks.size)
+    for (const id of [...state.tracks.keys()]) if (!seen.has(id)) { state.tracks.delete(id); state.orderDirty = true; }
   state.alerts = doc.alerts; state.trackTime = doc.time;
-  requestAnimationFrame(() => { layers.tracks.redraw(); drawAlerts(); renderTrackList(); });
+  requestAnimationFrame(() => {
+    layers.tracks.redraw(); drawAlerts(); renderTrackList();
+    const drawn = Date.now() / 1000; // from each report's time to its drawing (read by `skypact bench map`)
+    for (const at of fresh) state.drawLag.push(drawn - at);
+    if (state.drawLag.length > 200000) state.drawLag.splice(0, 100000);
+  });
   const tactical = state.conflicts.filter((c) => c.layer === "tactical").map((c) => `${c.a}|${c.b}|${c.tier}`).join();
   if (tactical !== doc.alerts.map((c) => `${c.a}|${c.b}|${c.tier}`).join()) refreshConflicts();
 }
@@ -446,16 +488,17 @@ async function start(session) {
   for (const x of [...state.plans, ...state.volumes]) for (const b of x.extents) extent.extend([[b.lat_min, b.lon_min], [b.lat_max, b.lon_max]]);
   if (extent.isValid()) map.fitBounds(extent.pad(0.4), { maxZoom: 9 });
   follow("/v1/notifications/stream", (ev, n) => onNote(n), () => state.lastNote);
-  follow("/v1/tracks/stream", (ev, doc) => onTracks(doc));
+  followTracks();
   state.timers.push(setInterval(() => refreshConflicts().catch(() => {}), 10000));
 }
 function signOut(message) {
   for (const s of state.streams) { s.stop = true; s.abort?.abort(); }
+  worker?.postMessage({ stop: true }); worker?.terminate(); worker = null; links.clear();
   for (const id of state.timers) clearInterval(id);
   clearTimeout(state.session?.renewTimer);
   Object.assign(state, { session: null, streams: [], timers: [], plans: [], volumes: [], conflicts: [], notes: new Map(),
     lastNote: 0 });
-  state.tracks.clear(); items.clear(); noNotes(); renderConflicts(); drawStrategic(); layers.tracks.redraw();
+  state.tracks.clear(); state.order = []; items.clear(); noNotes(); renderConflicts(); drawStrategic(); layers.tracks.redraw();
   document.getElementById("who").textContent = ""; document.getElementById("signout").hidden = true;
   askSignIn(message || "");
 }

@@ -1,0 +1,52 @@
+/* skypact: the live track stream, read and parsed off the page's main thread.
+ *
+ * The page sends {start: path, token} and later {token} when it renews its token, or {stop: true}.
+ * Each `tracks` event of the stream (about 1 MB a second for 5,000 aircraft) is parsed here and
+ * handed to the page as columns: numbers in transferred Float64Arrays (no copy), texts as arrays.
+ * The page is told {link: true|false} as the stream comes and goes; it reconnects by itself.
+ */
+"use strict";
+let token = null, stopped = false, abort = null;
+const NUMBERS = ["time", "lat", "lon", "alt_m", "gs_mps", "trk_deg", "vs_mps"], TEXTS = ["id", "callsign", "party"];
+
+onmessage = (e) => {
+  if (e.data.token) token = e.data.token;
+  if (e.data.stop) { stopped = true; abort?.abort(); }
+  if (e.data.start) follow(e.data.start);
+};
+
+function columns(doc) {
+  const at = Object.fromEntries(doc.columns.map((c, i) => [c, i])), n = doc.tracks.length, out = { n, time: doc.time, alerts: doc.alerts };
+  for (const c of NUMBERS) { const a = new Float64Array(n), k = at[c]; doc.tracks.forEach((r, i) => { a[i] = r[k]; }); out[c] = a; }
+  for (const c of TEXTS) { const k = at[c]; out[c] = doc.tracks.map((r) => r[k]); }
+  return out;
+}
+
+async function follow(path) {
+  for (let wait = 500; !stopped;) {
+    try {
+      abort = new AbortController();
+      const r = await fetch(path, { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" }, signal: abort.signal });
+      if (r.status === 401) { postMessage({ renew: true }); throw new Error("401"); }
+      if (!r.ok || !r.body) throw new Error(String(r.status));
+      postMessage({ link: true }); wait = 500;
+      const reader = r.body.getReader(), dec = new TextDecoder();
+      let buf = "", from = 0;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
+        for (let i; (i = buf.indexOf("\n\n", from)) >= 0; from = 0) {
+          const block = buf.slice(0, i); buf = buf.slice(i + 2);
+          const line = block.split("\n").find((l) => l.startsWith("data:"));
+          if (!line) continue;
+          const cols = columns(JSON.parse(line.slice(5)));
+          postMessage({ tracks: cols }, NUMBERS.map((c) => cols[c].buffer));
+        }
+        from = Math.max(0, buf.length - 1);
+      }
+    } catch (err) { if (stopped) return; }
+    postMessage({ link: false });
+    await new Promise((ok) => setTimeout(ok, wait)); wait = Math.min(wait * 2, 8000);
+  }
+}
