@@ -44,7 +44,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 _SAMPLER = """() => { const s = window.skypact; s.benchFrames = []; let last = performance.now();
-  const tick = (now) => { s.benchFrames.push([now, now - last]); last = now; if (!s.benchStop) requestAnimationFrame(tick); };
+  const tick = (now) => { s.benchFrames.push([now, now - last]); last = now;
+                          if (!s.benchStop) requestAnimationFrame(tick); };
   requestAnimationFrame(tick); s.frames.length = 0; s.drawLag.length = 0; }"""
 _READ = """() => { const s = window.skypact; s.benchStop = true;
   return { frames: s.benchFrames, draws: s.frames, lag: s.drawLag, tracks: s.tracks.size,
