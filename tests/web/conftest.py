@@ -43,12 +43,36 @@ class Site:
     url: str
     hub: Hub
     creds: dict[str, tuple[str, str]]
+    server: Any = None
     pages: dict[str, Any] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
 
 
 def at(minutes: float) -> str:
     return (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+
+
+class Server:
+    """A uvicorn server in a thread around ``hub`` on ``port``; it can be stopped and started again."""
+
+    def __init__(self, hub: Hub, port: int) -> None:
+        self.hub, self.port = hub, port
+        self.start()
+
+    def start(self) -> None:
+        self.srv = uvicorn.Server(uvicorn.Config(create_app(hub=self.hub), host="127.0.0.1", port=self.port,
+                                                 log_level="warning"))
+        self.thread = threading.Thread(target=self.srv.run, daemon=True)
+        self.thread.start()
+        for _ in range(400):
+            if self.srv.started:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the test server did not start")
+
+    def stop(self) -> None:
+        self.srv.should_exit = True
+        self.thread.join(timeout=15)
 
 
 @pytest.fixture()
@@ -58,16 +82,9 @@ def site(tmp_path: Path) -> Iterator[Site]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(hub=hub), host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", hub, creds)
-    srv.should_exit = True
-    th.join(timeout=15)
+    server = Server(hub, port)
+    yield Site(f"http://127.0.0.1:{port}", hub, creds, server=server)
+    server.stop()
     hub.engine.dispose()
 
 

@@ -115,6 +115,23 @@ def test_two_parties_see_their_picture_and_each_others_warning(site: Site, brows
     assert site.requests and not strangers, strangers
 
 
+def test_the_page_resumes_after_a_server_restart_without_losing_a_warning(site: Site, browser: Any) -> None:
+    site.hub.file_plan(Principal("A", "operator"), _plan("PA1", "A", 50.0, 0.0, 50.0, 2.0))
+    a = _open(site, browser, "A")
+    live = ui_strings("en")["live"]
+    a.wait_for_function(f"() => document.querySelector('#link').textContent === '{live}'")
+    site.server.stop()
+    a.wait_for_function("() => document.querySelector('#link').classList.contains('off')")
+    # while the server is down, B files a crossing plan: A's warning is stored, not yet sent
+    site.hub.file_plan(Principal("B", "operator"), _plan("PB1", "B", 49.0, 1.0, 51.0, 1.0))
+    site.server.start()
+    a.wait_for_function("() => [...window.skypact.notes.values()].some(n => n.type === 'conflict-predicted')",
+                        timeout=20_000)
+    a.wait_for_function("() => !document.querySelector('#link').classList.contains('off')", timeout=20_000)
+    ids = _state(a, "[...s.notes.keys()]")
+    assert len(ids) == len(set(ids)) and a.locator("#alerts li.warning").count() == 1  # once, not twice
+
+
 def test_a_wrong_secret_is_refused_in_the_pages_language(site: Site, browser: Any) -> None:
     page = browser.new_page()
     site.pages["signin"] = page
