@@ -208,6 +208,17 @@ const TrackLayer = L.Layer.extend({
       }
       ctx.stroke();
       ctx.fillStyle = own ? "#1450a0" : "#a01428";
+      if (!trails) { // dense: a dot and a heading tick each (a rectangle and one path: far cheaper than shapes)
+        ctx.strokeStyle = ctx.fillStyle; ctx.beginPath();
+        for (const [tr, x, y] of shown) {
+          if ((tr.party === me) !== own) continue;
+          const a = tr.trk_deg * R;
+          ctx.fillRect(x - 2, y - 2, 4, 4);
+          ctx.moveTo(x, y); ctx.lineTo(x + 7 * Math.sin(a), y - 7 * Math.cos(a));
+        }
+        ctx.stroke();
+        continue;
+      }
       for (const [tr, x, y] of shown) { // a path each: one path of thousands of closed shapes builds slowly
         if ((tr.party === me) !== own) continue;
         const a = tr.trk_deg * R;
