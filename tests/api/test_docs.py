@@ -26,3 +26,19 @@ def test_docs_load_only_from_the_server(env: dict[str, Any]) -> None:
     for u in refs:
         assert c.get(u).status_code == 200, u
     assert c.get("/openapi.json").json()["paths"]["/v1/conflicts"]
+
+
+@SQLITE
+def test_the_read_routes_document_what_they_answer(env: dict[str, Any]) -> None:
+    c, h = env["client"], env["h"]
+    doc = c.get("/openapi.json").json()
+    for path, method, model in (("/v1/plans", "get", "ItemView"), ("/v1/volumes/{volume_id}", "get", "ItemView"),
+                                ("/v1/conflicts", "get", "ConflictView"), ("/v1/tracks", "get", "TracksView"),
+                                ("/v1/notifications", "get", "NotificationView"), ("/v1/token", "post", "TokenAnswer")):
+        schema = doc["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert f"#/components/schemas/{model}" in str(schema), (path, schema)
+    # the documented required fields are in a real answer
+    notes = c.get("/v1/notifications", headers=h["A"]).json()
+    required = doc["components"]["schemas"]["TracksView"]["required"]
+    assert set(required) <= set(c.get("/v1/tracks", headers=h["A"]).json())
+    assert isinstance(notes, list)

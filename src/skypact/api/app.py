@@ -44,6 +44,7 @@ from skypact.api.docs import add_docs
 from skypact.api.limits import BodyLimit
 from skypact.api.ops import Metrics, RequestLog, add_ops_routes
 from skypact.api.problems import handle_http, handle_skypact, handle_validation
+from skypact.api.schemas import ConflictView, ItemView, NotificationView, TokenAnswer, TracksView
 from skypact.api.streams import Streams, track_events
 from skypact.api.writes import Writes
 from skypact.config import Settings
@@ -295,8 +296,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     per_key, per_address = RateLimit(TOKEN_PER_KEY[1], TOKEN_PER_KEY[0]), RateLimit(*TOKEN_PER_ADDRESS[::-1])
 
-    @app.post("/v1/token", responses={429: {"description": "too many token requests for this key id or address; "
-                                                          "see Retry-After"}})
+    @app.post("/v1/token", responses={200: {"model": TokenAnswer}, 429: {
+        "description": "too many token requests for this key id or address; see Retry-After"}})
     def token(body: TokenRequest, request: Request) -> dict[str, str]:
         """Exchange a credential for a bearer token (at most 10 at once per key id and 30 per client
         address, then one per 6 s and one per 2 s: 429 with ``Retry-After`` beyond)."""
@@ -340,13 +341,13 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
             r.headers["Link"] = f'<{request.url.include_query_params(after=page.next_after)}>; rel="next"'
         return r
 
-    @app.get("/v1/plans", response_model=list[dict[str, Any]])
+    @app.get("/v1/plans", responses={200: {"model": list[ItemView]}})
     def list_plans(who: Who, area: InArea, request: Request, limit: Limit = MAX_PAGE, after: AfterId = "") -> Response:
         """Plans that meet the area and time asked (all by default): own in full, others as
         references; by id, at most ``limit`` (a ``Link`` header with ``rel="next"`` gives the next page)."""
         return _paged(request, the_hub.reads.page(who, PLAN, area, after, limit))
 
-    @app.get("/v1/plans/{plan_id}")
+    @app.get("/v1/plans/{plan_id}", responses={200: {"model": ItemView}})
     def get_plan(plan_id: str, who: Who) -> dict[str, Any]:
         """One plan (a reference only when it belongs to another party)."""
         return the_hub.get(who, PLAN, plan_id)
@@ -394,14 +395,14 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         """What would conflict if this volume were filed (nothing is stored)."""
         return {"conflicts": (await write(the_hub.file_volume, who, volume, dry_run=True)).conflicts}
 
-    @app.get("/v1/volumes", response_model=list[dict[str, Any]])
+    @app.get("/v1/volumes", responses={200: {"model": list[ItemView]}})
     def list_volumes(who: Who, area: InArea, request: Request, limit: Limit = MAX_PAGE,
                      after: AfterId = "") -> Response:
         """Volumes that meet the area and time asked: own in full, others as references; paged as
         ``GET /v1/plans``."""
         return _paged(request, the_hub.reads.page(who, VOLUME, area, after, limit))
 
-    @app.get("/v1/conflicts", response_model=list[dict[str, Any]])
+    @app.get("/v1/conflicts", responses={200: {"model": list[ConflictView]}})
     def list_conflicts(who: Who, request: Request, limit: Limit = MAX_PAGE,
                        after: Annotated[int, Query(ge=0, le=2**31 - 1, description="the last conflict id of the "
                                                    "page before")] = 0,
@@ -416,7 +417,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         items, nxt = the_hub.reads.conflicts(who, after, limit, which, time.time())
         return _paged(request, Page(items, None if nxt is None else str(nxt)))
 
-    @app.get("/v1/volumes/{volume_id}")
+    @app.get("/v1/volumes/{volume_id}", responses={200: {"model": ItemView}})
     def get_volume(volume_id: str, who: Who) -> dict[str, Any]:
         """One volume (a reference only when it belongs to another party)."""
         return the_hub.get(who, VOLUME, volume_id)
@@ -433,7 +434,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         return Response(status_code=204)
 
     # -- notifications ---------------------------------------------------------------------
-    @app.get("/v1/notifications")
+    @app.get("/v1/notifications", responses={200: {"model": list[NotificationView]}})
     def list_notifications(who: Who, after: After = 0,
                            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
         """The caller's notifications (id > ``after``): type, severity, fields, and the short and
@@ -470,7 +471,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
             "plan": t.plan} for t in body.tracks])
         return {"accepted": n}
 
-    @app.get("/v1/tracks")
+    @app.get("/v1/tracks", responses={200: {"model": TracksView}})
     def list_tracks(who: Who) -> dict[str, Any]:
         """The live tracks the caller may see (its own; another party's only while in a tactical
         alert with one of its own) and its live tactical alerts, as of the last cycle (SI units)."""
@@ -506,7 +507,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         the_hub.presence.declare_silent(who.party)
         return {"party": who.party, "silent": True}
 
-    @app.post("/v1/notifications/{notification_id}/ack")
+    @app.post("/v1/notifications/{notification_id}/ack", responses={200: {"model": NotificationView}})
     def ack_notification(notification_id: Annotated[int, Path(ge=0, le=SEQ_MAX)], who: Who) -> dict[str, Any]:
         """Acknowledge a notification addressed to the caller's party (who and when are kept)."""
         return the_hub.notices.ack(who.party, who.key, notification_id)
