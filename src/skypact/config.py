@@ -6,7 +6,11 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Settings"]
+__all__ = ["SHUTDOWN_GRACE_S", "Settings"]
+
+#: seconds a stopping server waits for open requests; then open event streams are closed, so that
+#: their clients reconnect (to the server started again, or to another) instead of holding the stop
+SHUTDOWN_GRACE_S = 5
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,11 @@ CROSS_PARTY: dict[tuple[str, str], tuple[int, Any] | None] = {
                                                "alt_ft": 30000, "gs_kt": 450, "trk_deg": 0}]}),  # B's own A1
     ("POST", "/tracks"): (200, {"tracks": [{"id": "A1", "time": "2026-06-01T08:00:00Z", "lat": 50.0, "lon": 1.0,
                                             "alt_ft": 30000, "gs_kt": 450, "trk_deg": 0}]}),
+    ("GET", "/v1/tracks"): (200, None),  # B's own aircraft only (none of A's is in an alert with B's)
+    ("GET", "/v1/tracks/stream"): (200, None),
+    ("GET", "/"): None,  # the web page, its texts and settings: no party's data
+    ("GET", "/ui/strings.json"): None,
+    ("GET", "/ui/config.json"): None,
     ("POST", "/v1/silence"): (200, None),
     ("GET", "/v1/audit"): (200, None),  # others' events redacted
     ("GET", "/audit"): (200, None),  # the same, at the address the audit issue names
@@ -141,6 +146,9 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
     crossing = plan("CX", "C", [wp(49, 1, 30000, 0), wp(51, 1, 30000, 1200)])  # A is told of a conflict
     assert c.post("/v1/plans", json=_body(crossing), headers=h["C"]).status_code == 201
     note_a = c.get("/v1/notifications", headers=h["A"]).json()[0]["id"]
+    assert c.post("/v1/tracks", headers=h["A"], json={"tracks": [  # A's aircraft, far from any of B's
+        {"id": "A9", "time": "2026-06-01T08:00:00Z", "lat": 10.0, "lon": 10.0, "alt_ft": 30000, "gs_kt": 450,
+         "trk_deg": 0}]}).status_code == 200
     from tests.dss.test_cross_manager import CROSS_MANAGER  # the F3548 routes: one manager on another's
 
     routes = {(m, r.path) for r in env["app"].routes if isinstance(r, APIRoute) for m in r.methods}
@@ -168,11 +176,17 @@ def test_every_route_has_a_cross_party_case(env: dict[str, Any]) -> None:
             continue
         if path == "/v1/audit/head":
             continue
+        if path == "/v1/tracks/stream":
+            assert r.text.startswith("event: tracks") and '"B/A1"' in r.text and '"A/' not in r.text
+            continue
         if path.endswith("/stream"):
             assert "CX" not in r.text and all(f"N-{note_a}" not in x for x in r.text.splitlines())
             continue
+        if method == "GET" and path == "/v1/tracks":
+            assert [t["id"] for t in r.json()["tracks"]] == ["B/A1"]
+            continue
         if path in ("/v1/tracks", "/tracks"):  # a report is always of the caller's own aircraft
-            assert r.json() == {"accepted": 1} and set(env["hub"].surveillance.picture.tracks) == {"B/A1"}
+            assert r.json() == {"accepted": 1} and set(env["hub"].surveillance.picture.tracks) == {"A/A9", "B/A1"}
             continue
         seen = r.json() if isinstance(r.json(), list) else [r.json()]
         if path == "/v1/notifications":

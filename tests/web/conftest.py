@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 
 from skypact.api.app import create_app
+from skypact.config import SHUTDOWN_GRACE_S
 from skypact.service.hub import Hub
 from skypact.store.db import connect
 
@@ -61,7 +62,7 @@ class Server:
 
     def start(self) -> None:
         self.srv = uvicorn.Server(uvicorn.Config(create_app(hub=self.hub), host="127.0.0.1", port=self.port,
-                                                 log_level="warning"))
+                                                 log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S))
         self.thread = threading.Thread(target=self.srv.run, daemon=True)
         self.thread.start()
         for _ in range(400):

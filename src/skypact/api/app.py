@@ -481,11 +481,12 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     @app.get("/v1/tracks/stream", response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}}})
-    async def stream_tracks(request: Request, who: Who) -> StreamingResponse:
+    async def stream_tracks(request: Request, who: Who, follow: Annotated[bool, Query(
+            description="keep the stream open (false: one event, then the stream ends)")] = True) -> StreamingResponse:
         """Server-Sent Events: ``GET /v1/tracks`` once a second as a ``tracks`` event (each track a
         row: id, call sign, party, time, lat, lon, alt_m, gs_mps, trk_deg, vs_mps)."""
         require(who, "plans:read")
-        return StreamingResponse(track_events(the_hub.surveillance, who.party, request.is_disconnected),
+        return StreamingResponse(track_events(the_hub.surveillance, who.party, request.is_disconnected, follow=follow),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -204,11 +204,14 @@ _TRACK_COLUMNS = ("id", "callsign", "party", "time", "lat", "lon", "alt_m", "gs_
 
 
 async def track_events(source: TrackSource, party: str, gone: Callable[[], Awaitable[bool]],
-                       every_s: float = 1.0) -> AsyncIterator[str]:
+                       every_s: float = 1.0, follow: bool = True) -> AsyncIterator[str]:
     """``party``'s live tracks and alerts as a ``tracks`` event every ``every_s`` (rows, not
-    objects: 10,000 tracks stay under 1 MB a second), until the client goes away."""
+    objects: 10,000 tracks stay under 1 MB a second), until the client goes away (``follow``
+    false: one event)."""
     while not await gone():
         tracks = [[t[c] for c in _TRACK_COLUMNS] for t in source.tracks_of(party)]
         doc = {"time": time.time(), "columns": _TRACK_COLUMNS, "tracks": tracks, "alerts": source.alerts_of(party)}
         yield f"event: tracks\ndata: {json.dumps(doc, separators=(',', ':'))}\n\n"
+        if not follow:
+            return
         await asyncio.sleep(every_s)

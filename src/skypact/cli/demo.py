@@ -47,7 +47,7 @@ def demo(
     import uvicorn
 
     from skypact.api.app import create_app
-    from skypact.config import Settings
+    from skypact.config import SHUTDOWN_GRACE_S, Settings
     from skypact.service.auth import Principal
     from skypact.service.hub import Hub
     from skypact.store.db import connect
@@ -83,7 +83,8 @@ def demo(
             raise fail(InputError(N_("cannot listen on {host}:{port}: the address is in use or not allowed"),
                                   host=host, port=port)) from None
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, hub), host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, hub), host=host, port=port, log_level="warning",
+                                           timeout_graceful_shutdown=SHUTDOWN_GRACE_S))
     runner = threading.Thread(target=server.run, daemon=True)
     runner.start()
     while not server.started:

@@ -57,7 +57,7 @@ def serve(
     import uvicorn
 
     from skypact.api.app import create_app
-    from skypact.config import Settings
+    from skypact.config import SHUTDOWN_GRACE_S, Settings
     from skypact.store.owner import claim
 
     keys, auds, isss = auth_public_key or [], auth_audience or [], auth_issuer or []
@@ -71,7 +71,8 @@ def serve(
         with claim(settings.db_url):  # one serving process per store
             _logging(log_format, log_level)
             uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, log_config=None,
-                        access_log=False)  # skypact logs every request itself, with its request id
+                        access_log=False,  # skypact logs every request itself, with its request id
+                        timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     except SkypactError as e:  # the store is served already, or cannot be read
         raise fail(e) from None
 
