@@ -433,20 +433,22 @@ function renderTrackList() {
 }
 document.getElementById("tracks").addEventListener("scroll", () => requestAnimationFrame(renderTrackList));
 
+let texts = { id: [], callsign: [], party: [] }; // as the worker sent them last (it omits them when unchanged)
 function onTracks(doc) { // columns from the track worker: numbers in typed arrays, texts in arrays
-  const seen = new Set(), fresh = [];
+  if (!doc.same) texts = { id: doc.id, callsign: doc.callsign, party: doc.party };
+  const seen = doc.same ? null : new Set(), fresh = [], ids = texts.id;
   for (let i = 0; i < doc.n; i++) { // each aircraft's object is kept and updated in place
-    const id = doc.id[i], time = doc.time[i];
+    const id = ids[i], time = doc.time[i];
     let x = state.tracks.get(id);
     if (!x) { x = { id, trail: [] }; state.tracks.set(id, x); state.orderDirty = true; }
-    seen.add(id);
+    seen?.add(id);
     if (x.time === time) continue;
-    x.time = time; x.callsign = doc.callsign[i]; x.party = doc.party[i]; x.lat = doc.lat[i]; x.lon = doc.lon[i];
+    x.time = time; x.callsign = texts.callsign[i]; x.party = texts.party[i]; x.lat = doc.lat[i]; x.lon = doc.lon[i];
     x.alt_m = doc.alt_m[i]; x.gs_mps = doc.gs_mps[i]; x.trk_deg = doc.trk_deg[i]; x.vs_mps = doc.vs_mps[i];
     x.trail.push([x.lat, x.lon]); if (x.trail.length > 8) x.trail.shift();
     fresh.push(time);
   }
-  if (seen.size !== state.tracks.size)
+  if (seen && seen.size !== state.tracks.size) // the same aircraft as before: none has gone
     for (const id of [...state.tracks.keys()]) if (!seen.has(id)) { state.tracks.delete(id); state.orderDirty = true; }
   state.alerts = doc.alerts; state.trackTime = doc.time;
   requestAnimationFrame(() => {

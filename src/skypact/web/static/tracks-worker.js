@@ -2,7 +2,8 @@
  *
  * The page sends {start: path, token} and later {token} when it renews its token, or {stop: true}.
  * Each `tracks` event of the stream (about 1 MB a second for 5,000 aircraft) is parsed here and
- * handed to the page as columns: numbers in transferred Float64Arrays (no copy), texts as arrays.
+ * handed to the page as columns: numbers in transferred Float64Arrays (no copy), texts as arrays,
+ * sent again only when the aircraft or their order change (`same`: as in the last event).
  * The page is told {link: true|false} as the stream comes and goes; it reconnects by itself.
  */
 "use strict";
@@ -15,10 +16,14 @@ onmessage = (e) => {
   if (e.data.start) follow(e.data.start);
 };
 
+let last = null; // the texts sent last: when the same aircraft come in the same order, they are not sent again
 function columns(doc) {
   const at = Object.fromEntries(doc.columns.map((c, i) => [c, i])), n = doc.tracks.length, out = { n, time: doc.time, alerts: doc.alerts };
   for (const c of NUMBERS) { const a = new Float64Array(n), k = at[c]; doc.tracks.forEach((r, i) => { a[i] = r[k]; }); out[c] = a; }
-  for (const c of TEXTS) { const k = at[c]; out[c] = doc.tracks.map((r) => r[k]); }
+  const texts = Object.fromEntries(TEXTS.map((c) => [c, doc.tracks.map((r) => r[at[c]])]));
+  out.same = last !== null && TEXTS.every((c) => texts[c].length === last[c].length && texts[c].every((v, i) => v === last[c][i]));
+  if (!out.same) Object.assign(out, texts);
+  last = texts;
   return out;
 }
 
@@ -46,6 +51,7 @@ async function follow(path) {
         from = Math.max(0, buf.length - 1);
       }
     } catch (err) { if (stopped) return; }
+    last = null; // a new connection: the page gets every text again
     postMessage({ link: false });
     await new Promise((ok) => setTimeout(ok, wait)); wait = Math.min(wait * 2, 8000);
   }
