@@ -12,7 +12,7 @@ const state = {
   S: { en: {}, ru: {} }, lang: localStorage.getItem("skypact.lang") || "en",
   units: localStorage.getItem("skypact.units") || "aviation", muted: localStorage.getItem("skypact.muted") === "1",
   session: null, plans: [], volumes: [], conflicts: [], notes: new Map(), lastNote: 0,
-  tracks: new Map(), order: [], orderDirty: false, alerts: [], trackTime: 0, follow: true, offsetMin: 0, streams: [], timers: [],
+  tracks: new Map(), order: [], orderDirty: false, alerts: [], offsetMin: 0, streams: [], timers: [],
   frames: [], drawLag: [],
 };
 window.skypact = state; // read by the browser tests and `skypact bench map`
@@ -23,7 +23,6 @@ function t(key, v) {
   const en = fill(state.S.en[key] ?? key, v), ru = fill(state.S.ru[key] ?? key, v);
   return state.lang === "ru" ? ru : state.lang === "both" && ru !== en ? `${en} / ${ru}` : en;
 }
-const tl = (key, lang, v) => fill(state.S[lang][key] ?? key, v);
 function applyTexts() {
   document.documentElement.lang = state.lang === "ru" ? "ru" : "en";
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
@@ -85,7 +84,7 @@ async function allPages(path) {
 }
 function detailText(d) { return !d ? "" : typeof d === "string" ? d : state.lang === "ru" ? d.ru : state.lang === "both" ? `${d.en} / ${d.ru}` : d.en; }
 
-// -- streams (Server-Sent Events read with fetch: a bearer token cannot ride on EventSource) --
+// -- streams (read by sse.js) --------------------------------------------------------------
 async function follow(path, onEvent, lastId) {
   const ctl = { stop: false, abort: null };
   state.streams.push(ctl);
@@ -99,24 +98,7 @@ async function follow(path, onEvent, lastId) {
       if (r.status === 401) { await state.session.renew(); continue; }
       if (!r.ok || !r.body) throw new Error(String(r.status));
       linkState(path, true); wait = 500;
-      const reader = r.body.getReader(), dec = new TextDecoder();
-      let buf = "", from = 0; // from: where to look for the end of an event (a 1 MB event comes in many chunks)
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += dec.decode(value, { stream: true });
-        for (let i; (i = buf.indexOf("\n\n", from)) >= 0; from = 0) {
-          const block = buf.slice(0, i); buf = buf.slice(i + 2);
-          let event = "message", id = null; const data = [];
-          for (const line of block.split("\n")) {
-            if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-            else if (line.startsWith("event:")) event = line.slice(6).trim();
-            else if (line.startsWith("id:")) id = line.slice(3).trim();
-          }
-          if (data.length) onEvent(event, JSON.parse(data.join("\n")), id);
-        }
-        from = Math.max(0, buf.length - 1);
-      }
+      await readEvents(r, (event, data, id) => onEvent(event, JSON.parse(data), id));
     } catch (e) { if (ctl.stop) return; }
     linkState(path, false);
     await new Promise((ok) => setTimeout(ok, wait)); wait = Math.min(wait * 2, 8000);
@@ -450,7 +432,7 @@ function onTracks(doc) { // columns from the track worker: numbers in typed arra
   }
   if (seen && seen.size !== state.tracks.size) // the same aircraft as before: none has gone
     for (const id of [...state.tracks.keys()]) if (!seen.has(id)) { state.tracks.delete(id); state.orderDirty = true; }
-  state.alerts = doc.alerts; state.trackTime = doc.time;
+  state.alerts = doc.alerts;
   requestAnimationFrame(() => {
     layers.tracks.redraw(); drawAlerts(); renderTrackList();
     const drawn = Date.now() / 1000; // from each report's time to its drawing (read by `skypact bench map`)

@@ -7,6 +7,7 @@
  * The page is told {link: true|false} as the stream comes and goes; it reconnects by itself.
  */
 "use strict";
+importScripts("/static/sse.js");
 let token = null, stopped = false, abort = null;
 const NUMBERS = ["time", "lat", "lon", "alt_m", "gs_mps", "trk_deg", "vs_mps"], TEXTS = ["id", "callsign", "party"];
 
@@ -35,21 +36,11 @@ async function follow(path) {
       if (r.status === 401) { postMessage({ renew: true }); throw new Error("401"); }
       if (!r.ok || !r.body) throw new Error(String(r.status));
       postMessage({ link: true }); wait = 500;
-      const reader = r.body.getReader(), dec = new TextDecoder();
-      let buf = "", from = 0;
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += dec.decode(value, { stream: true });
-        for (let i; (i = buf.indexOf("\n\n", from)) >= 0; from = 0) {
-          const block = buf.slice(0, i); buf = buf.slice(i + 2);
-          const line = block.split("\n").find((l) => l.startsWith("data:"));
-          if (!line) continue;
-          const cols = columns(JSON.parse(line.slice(5)));
-          postMessage({ tracks: cols }, NUMBERS.map((c) => cols[c].buffer));
-        }
-        from = Math.max(0, buf.length - 1);
-      }
+      await readEvents(r, (event, data) => {
+        if (event !== "tracks") return;
+        const cols = columns(JSON.parse(data));
+        postMessage({ tracks: cols }, NUMBERS.map((c) => cols[c].buffer));
+      });
     } catch (err) { if (stopped) return; }
     last = null; // a new connection: the page gets every text again
     postMessage({ link: false });
