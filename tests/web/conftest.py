@@ -6,7 +6,6 @@ a screenshot of each page under ``var/screens/``."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -20,23 +19,22 @@ import pytest
 import uvicorn
 
 from skypact.api.app import create_app
+from skypact.benchmarks.map import CHROMIUM_ARGS, chromium_path
 from skypact.config import SHUTDOWN_GRACE_S
 from skypact.service.hub import Hub
 from skypact.store.db import connect
 
 SCREENS = Path(__file__).parents[2] / "var" / "screens"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def chromium() -> str:
     """Debian's Chromium, or skip (fail in CI)."""
-    path = os.environ.get("SKYPACT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
+    try:
+        return chromium_path()
+    except RuntimeError:
         if os.environ.get("CI") == "true":
             pytest.fail("Debian's chromium is required in CI (.ci/run installs it)")
         pytest.skip("no chromium: apt install chromium")
-    return path
 
 
 @dataclass
@@ -95,7 +93,7 @@ def browser(request: pytest.FixtureRequest, site: Site) -> Iterator[Any]:
 
     path = chromium()
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=ARGS)
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield b
         failed = getattr(request.node, "rep_call", None)
         if failed is not None and failed.failed:
